@@ -1,0 +1,244 @@
+"""The guidance engine: a pure, synchronous, deterministic state machine over a pack.
+
+``start`` and ``advance`` take a state and an event and return a new state plus replies as
+plain data. No I/O, no clock (``now`` is passed in), no randomness: the same answers always
+give the same path and the same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from flows import events as ev
+from flows import render
+from flows.answers import Invalid, parse_answer
+from flows.facts import add_fact, collect
+from flows.pack import Pack
+from flows.replies import Message, Reply
+from flows.schema import QUESTION_KINDS
+from flows.state import State
+from flows.texts import clean_input, fold
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one event produced. ``completed`` is true on the step that reached the end."""
+
+    state: State
+    replies: tuple[Reply, ...]
+    completed: bool = False
+
+
+def start(pack: Pack, language: str | None = None, *, now: dt.datetime,
+          timezone: str | None = None) -> Step:
+    """A fresh interview in ``language`` (the pack's default when not offered)."""
+    lang = language if language in pack.languages else pack.default_language
+    state = State(pack=pack.id, pack_version=pack.version, language=lang,
+                  timezone=timezone or pack.timezone, started_at=now.isoformat())
+    return _continue(pack, state, [pack.start], {"language": lang, "cues": []}, [])
+
+
+def advance(pack: Pack, state: State, event: ev.Event, *, now: dt.datetime) -> Step:
+    """Apply one event. Invalid input leaves the state unchanged and re-asks."""
+    notes: list[Reply] = []
+    if state.pack_version != pack.version or any(n not in pack.nodes for n in state.path):
+        state, dropped = _rebuild(pack, state)
+        if dropped:
+            notes.append(Message(pack.ui("pack_changed", state.language), "notice"))
+    if isinstance(event, ev.Say):
+        notes.extend(_safety(pack, state, event.text))
+    if isinstance(event, (ev.Start, ev.Restart)) and (
+            isinstance(event, ev.Restart) or state.status != "active"):
+        fresh = start(pack, state.language, now=now, timezone=state.timezone)
+        intro = [Message(pack.ui("restarted", state.language), "notice")] if isinstance(
+            event, ev.Restart) else []
+        return Step(fresh.state, (*notes, *intro, *fresh.replies))
+    if isinstance(event, ev.SetLanguage):
+        if event.language not in pack.languages:
+            return _show(pack, state, [*notes, Message(
+                pack.ui("language_unavailable", state.language), "notice")])
+        state = state.with_(language=event.language)
+        return _show(pack, state, [*notes, Message(pack.ui("language_changed", state.language),
+                                                   "notice")])
+    if isinstance(event, ev.Unsafe):
+        return _show(pack, state, [*notes, Message(pack.text(pack.data.safety.unsafe,
+                                                             state.language), "safety")])
+    if state.status == "cancelled":
+        return Step(state, (*notes, Message(pack.ui("cancelled", state.language), "notice")))
+    if isinstance(event, ev.Cancel):
+        return Step(state.with_(status="cancelled"),
+                    (*notes, Message(pack.ui("cancelled", state.language), "notice")))
+    if isinstance(event, ev.Back):
+        return _back(pack, state, notes)
+    current = state.path[-1]
+    if isinstance(event, ev.WhyAsk):
+        node = pack.nodes[current].node
+        help_text = pack.text(node.help, state.language) if node.help else ""
+        return _show(pack, state, [*notes, *([Message(help_text)] if help_text else [])])
+    if isinstance(event, (ev.Start, ev.Repeat)) or state.status == "done":
+        if state.status == "done" and isinstance(event, ev.Say):
+            notes.append(Message(pack.ui("finished", state.language), "notice"))
+        return _show(pack, state, notes)
+    return _answer(pack, state, current, event, now, notes)
+
+
+def _answer(pack: Pack, state: State, current: str, event: ev.Event, now: dt.datetime,
+            notes: list[Reply]) -> Step:
+    node = pack.nodes[current].node
+    if isinstance(event, (ev.Pick, ev.Done, ev.DontKnow)) and event.node != current:
+        return _show(pack, state, [*notes, Message(pack.ui("already_answered", state.language),
+                                                   "notice")])
+    value: Any
+    if isinstance(event, ev.Pick):
+        valid = {c.id for c in render.question(pack, state, current, {}, False).choices}
+        if event.option not in valid:
+            return _show(pack, state, [*notes, _reprompt(pack, state, Invalid("reprompt"))])
+        if node.kind == "multi":
+            chosen = list(state.pending.get(current, []))
+            chosen.remove(event.option) if event.option in chosen else chosen.append(event.option)
+            order = [o.id for o in node.options or []]
+            pending = {**state.pending, current: sorted(chosen, key=order.index)}
+            return _show(pack, state.with_(pending=pending), notes)
+        value = event.option
+    elif isinstance(event, ev.Done):
+        if node.kind != "multi":
+            return _show(pack, state, notes)
+        value = list(state.pending.get(current, []))
+    elif isinstance(event, ev.DontKnow):
+        if node.required:
+            return _show(pack, state, [*notes, _reprompt(pack, state, Invalid("reprompt"))])
+        value = None
+    elif isinstance(event, ev.Say):
+        text = clean_input(event.text)
+        if node.kind not in QUESTION_KINDS:
+            return _show(pack, state, notes)
+        now_local = now.astimezone(zoneinfo.ZoneInfo(state.timezone))
+        parsed = parse_answer(node, render.option_labels(pack, current), text, now_local)
+        if isinstance(parsed, Invalid):
+            return _show(pack, state, [*notes, _reprompt(pack, state, parsed)])
+        value = parsed
+    else:
+        return _show(pack, state, notes)
+    return _accept(pack, state, current, value, notes)
+
+
+def _accept(pack: Pack, state: State, current: str, value: Any, notes: list[Reply]) -> Step:
+    answers = {**state.answers, current: value}
+    cue_hits = dict(state.cue_hits)
+    cue_hits.pop(current, None)
+    if pack.nodes[current].node.scan_cues and isinstance(value, str):
+        folded = fold(value)
+        found = list(dict.fromkeys(cue for cue, word in pack.cue_words if word in folded))
+        if found:
+            cue_hits[current] = found
+    pending = {k: v for k, v in state.pending.items() if k != current}
+    state = state.with_(answers=answers, cue_hits=cue_hits, pending=pending)
+    facts = collect(pack, state, state.path)
+    return _continue(pack, state, list(state.path), facts, notes, walked_from=current)
+
+
+def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
+              notes: list[Reply], walked_from: str | None = None) -> Step:
+    """Walk forward from the end of ``path`` to the next unanswered question or the end."""
+    replies = list(notes)
+    node_id = path[-1]
+    if walked_from is not None:
+        node_id = _next(pack, node_id, facts)
+        path.append(node_id)
+    while True:
+        compiled = pack.nodes[node_id]
+        node = compiled.node
+        if node.kind == "end":
+            break
+        if node.kind == "info":
+            replies.append(Message(render.text_for(pack, state, node.text, facts)))
+        elif compiled.ask_if is not None and not compiled.ask_if(facts):
+            path.pop()
+        elif node_id in state.answers:
+            add_fact(pack, facts, node_id, state.answers[node_id])
+            for cue in state.cue_hits.get(node_id, ()):
+                if cue not in facts["cues"]:
+                    facts["cues"] = [*facts["cues"], cue]
+        else:
+            break
+        node_id = _next(pack, node_id, facts)
+        path.append(node_id)
+    was_done = state.status == "done"
+    state = state.with_(path=path, status="done" if node.kind == "end" else "active")
+    step = _show(pack, state, replies, facts)
+    return Step(step.state, step.replies, completed=node.kind == "end" and not was_done)
+
+
+def _next(pack: Pack, node_id: str, facts: dict[str, Any]) -> str:
+    for predicate, goto in pack.nodes[node_id].branches:
+        if predicate is None or predicate(facts):
+            return goto
+    raise AssertionError(f"node {node_id} has no applicable branch")  # the validator prevents it
+
+
+def _show(pack: Pack, state: State, replies: list[Reply],
+          facts: dict[str, Any] | None = None) -> Step:
+    """Replies plus the current question (or the end text and result)."""
+    facts = facts if facts is not None else collect(pack, state)
+    current = state.path[-1]
+    node = pack.nodes[current].node
+    if node.kind == "end":
+        end = render.text_for(pack, state, node.text, facts)
+        return Step(state, (*replies, Message(end), render.result(pack, state, facts)))
+    can_back = any(pack.nodes[n].node.kind in QUESTION_KINDS for n in state.path[:-1])
+    return Step(state, (*replies, render.question(pack, state, current, facts, can_back)))
+
+
+def _back(pack: Pack, state: State, notes: list[Reply]) -> Step:
+    asked = [i for i, n in enumerate(state.path[:-1])
+             if pack.nodes[n].node.kind in QUESTION_KINDS]
+    if not asked:
+        return _show(pack, state, [*notes, Message(pack.ui("nothing_to_go_back_to",
+                                                           state.language), "notice")])
+    index = asked[-1]
+    previous = state.path[index]
+    answers = {k: v for k, v in state.answers.items() if k != previous}
+    state = state.with_(answers=answers, path=state.path[: index + 1], status="active",
+                        cue_hits={k: v for k, v in state.cue_hits.items() if k != previous})
+    return _show(pack, state, notes)
+
+
+def _rebuild(pack: Pack, state: State) -> tuple[State, bool]:
+    """Replay saved answers through a changed pack; drop those that no longer fit."""
+    answers = {k: v for k, v in state.answers.items() if k in pack.nodes}
+    for node_id, value in list(answers.items()):
+        options = render.option_labels(pack, node_id)
+        values = value if isinstance(value, list) else [value]
+        if options and value is not None and not all(v in options for v in values):
+            del answers[node_id]
+    dropped = len(answers) != len(state.answers)
+    state = state.with_(pack_version=pack.version, answers=answers, path=[pack.start],
+                        pending={k: v for k, v in state.pending.items() if k in pack.nodes},
+                        cue_hits={k: v for k, v in state.cue_hits.items() if k in answers})
+    rebuilt = _continue(pack, state, [pack.start], {"language": state.language, "cues": []}, [])
+    return rebuilt.state.with_(status=state.status if state.status == "cancelled"
+                               else rebuilt.state.status), dropped
+
+
+def _reprompt(pack: Pack, state: State, invalid: Invalid) -> Message:
+    lang = state.language
+    if invalid.reason == "too_long":
+        return Message(pack.ui("too_long", lang).replace("{limit}", str(invalid.limit)), "notice")
+    if invalid.reason in ("empty", "future_time"):
+        key = "empty_answer" if invalid.reason == "empty" else "future_time"
+        return Message(pack.ui(key, lang), "notice")
+    node = pack.nodes[state.path[-1]].node
+    return Message(pack.text(node.reprompt, lang) or pack.ui("empty_answer", lang), "notice")
+
+
+def _safety(pack: Pack, state: State, text: str) -> list[Reply]:
+    """Crisis words anywhere, at any step: the safety message comes first, every time."""
+    folded = fold(text)
+    hit = next((tid for tid, word in pack.safety_words if word in folded), None)
+    if hit is None:
+        return []
+    trigger = next(t for t in pack.data.safety.triggers if t.id == hit)
+    return [Message(pack.text(trigger.text, state.language), "safety")]

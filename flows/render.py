@@ -1,0 +1,110 @@
+"""Build the replies a user sees: the current question and the end-of-interview result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.conditions import Facts
+from flows.facts import display
+from flows.pack import Pack
+from flows.replies import Choice, CitationView, FindingView, NamedText, Question, Result
+from flows.state import State
+from flows.texts import fill, placeholders
+
+SEVERITY_ORDER = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def text_for(pack: Pack, state: State, text: dict[str, str] | None, facts: Facts) -> str:
+    """An operator text in the state's language, with ``{fact}`` placeholders filled."""
+    value = pack.text(text, state.language)
+    if placeholders(value):
+        return fill(value, display(pack, state, dict(facts)))
+    return value
+
+
+def option_labels(pack: Pack, node_id: str) -> dict[str, list[str]]:
+    """Every way a user may name each option when typing (labels in all languages)."""
+    node = pack.nodes[node_id].node
+    if node.kind == "yesno":
+        return {key: [pack.ui(key, lang) for lang in pack.languages] + [key]
+                for key in ("yes", "no", "unsure")}
+    return {o.id: list(o.label.values()) for o in node.options or []}
+
+
+def question(pack: Pack, state: State, node_id: str, facts: Facts, can_go_back: bool) -> Question:
+    node = pack.nodes[node_id].node
+    lang = state.language
+    choices: tuple[Choice, ...] = ()
+    if node.kind == "yesno":
+        choices = tuple(Choice(key, pack.ui(key, lang)) for key in ("yes", "no", "unsure"))
+    elif node.options:
+        selected = set(state.pending.get(node_id, ()))
+        choices = tuple(Choice(o.id, pack.text(o.label, lang), o.id in selected)
+                        for o in node.options)
+    return Question(
+        node=node_id, kind=node.kind, text=text_for(pack, state, node.text, facts),
+        choices=choices, can_skip=not node.required, can_go_back=can_go_back,
+        skip_label=pack.ui("dont_know", lang), back_label=pack.ui("back", lang),
+        done_label=pack.ui("done", lang) if node.kind == "multi" else "",
+        why_label=pack.ui("why_we_ask", lang), unsafe_label=pack.ui("unsafe", lang),
+    )
+
+
+def findings(pack: Pack, state: State, facts: Facts) -> tuple[FindingView, ...]:
+    """Rules that hold, most serious first; the same facts always give the same findings."""
+    lang = state.language
+    hits = [(SEVERITY_ORDER[rule.severity], index, rule)
+            for index, (rule, predicate) in enumerate(pack.rules) if predicate(facts)]
+    views = []
+    for _, _, rule in sorted(hits, key=lambda hit: (hit[0], hit[1])):
+        citations = tuple(
+            CitationView(
+                law=pack.text(c.law, lang), article=pack.text(c.article, lang),
+                effective=c.effective.isoformat(), url=c.url, quote=c.quote,
+                confidence=c.confidence,
+            )
+            for c in (pack.data.citations[cid] for cid in rule.citations)
+        )
+        views.append(FindingView(
+            rule=rule.id, severity=rule.severity, title=text_for(pack, state, rule.title, facts),
+            explanation=text_for(pack, state, rule.explanation, facts), citations=citations,
+            letters=tuple(rule.letters),
+        ))
+    return tuple(views)
+
+
+def _ordered(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def result(pack: Pack, state: State, facts: Facts) -> Result:
+    lang = state.language
+    found = findings(pack, state, facts)
+    rules = {rule.id: rule for rule, _ in pack.rules}
+    chosen = [rules[f.rule] for f in found]
+    always = {kind: [k for k, a in pack.data.advice.items() if a.always and a.kind == kind]
+              for kind in ("say", "do")}
+    say = _ordered([a for r in chosen for a in r.say] + always["say"])
+    do = _ordered([a for r in chosen for a in r.do] + always["do"])
+    channel_ids = _ordered([c for r in chosen for c in r.channels])
+    letter_ids = _ordered([x for r in chosen for x in r.letters])
+    channels = tuple(
+        NamedText(cid, pack.text(ch.name, lang), pack.text(ch.contact, lang),
+                  pack.text(ch.bring, lang))
+        for cid, ch in ((cid, pack.data.channels[cid]) for cid in channel_ids)
+    )
+    letters = tuple(NamedText(lid, pack.text(pack.data.letters[lid].title, lang))
+                    for lid in letter_ids)
+    headings: dict[str, Any] = {key: pack.ui(key, lang) for key in (
+        "findings_heading", "no_findings", "say_heading", "do_heading", "channels_heading",
+        "letters_heading", "effective", "bring", "reported_wording")}
+    reviewed = pack.data.pack.reviewed_on.isoformat()
+    return Result(
+        findings=found,
+        say=tuple(text_for(pack, state, pack.data.advice[a].text, facts) for a in say),
+        do=tuple(text_for(pack, state, pack.data.advice[a].text, facts) for a in do),
+        channels=channels, letters=letters,
+        disclaimer=pack.text(pack.data.pack.disclaimer, lang),
+        reviewed_on=pack.ui("reviewed_on", lang).replace("{date}", reviewed),
+        pack=pack.id, headings=headings,
+    )

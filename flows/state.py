@@ -1,0 +1,51 @@
+"""The conversation state: small, JSON-serialisable, and enough to rebuild everything else.
+
+The path through the graph is derived from the answers; we keep it as a cache so that one
+step costs only the new part of the walk, and rebuild it whenever answers change otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+STATE_FORMAT = 1
+
+Status = Literal["active", "done", "cancelled"]
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    pack: str
+    pack_version: str
+    language: str
+    timezone: str
+    started_at: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    cue_hits: dict[str, list[str]] = field(default_factory=dict)
+    pending: dict[str, list[str]] = field(default_factory=dict)
+    path: list[str] = field(default_factory=list)
+    status: Status = "active"
+
+    def to_json(self) -> str:
+        """Compact JSON, key order fixed, so equal states serialise equally."""
+        return json.dumps({"format": STATE_FORMAT, **asdict(self)}, ensure_ascii=False,
+                          sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> State:
+        """Rebuild a state saved by :meth:`to_json`; ValueError when it is not one."""
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"saved state is not JSON: {error}") from error
+        if not isinstance(raw, dict) or raw.pop("format", None) != STATE_FORMAT:
+            raise ValueError("saved state has an unknown format")
+        try:
+            return cls(**raw)
+        except TypeError as error:
+            raise ValueError(f"saved state does not fit: {error}") from error
+
+    def with_(self, **changes: Any) -> State:
+        return replace(self, **changes)
