@@ -1,0 +1,47 @@
+"""Persistence for CallShield behind an async repository interface.
+
+Knows nothing of Telegram or of the engine: conversation state and facts are
+opaque JSON text. Depend on :class:`Store`; get one from :func:`open_store`::
+
+    async with await open_store("data/callshield.sqlite3") as store:
+        user = await store.get_or_create_user("telegram", "12345")
+        async with store.transaction():
+            await store.save_conversation(user.id, state_json, "ru-collectors", "3")
+            await store.audit(user.id, "answer_saved")
+"""
+
+from __future__ import annotations
+
+from .errors import StorageError, StorageUnavailable, UnknownUser
+from .interface import Store
+from .opening import open_store
+from .records import (
+    UNSET,
+    AuditRow,
+    ConversationRow,
+    FindingRow,
+    IncidentRow,
+    NewFinding,
+    NewIncident,
+    Unset,
+    UserRow,
+)
+from .sqlite import SQLiteStore
+
+__all__ = [
+    "UNSET",
+    "AuditRow",
+    "ConversationRow",
+    "FindingRow",
+    "IncidentRow",
+    "NewFinding",
+    "NewIncident",
+    "SQLiteStore",
+    "StorageError",
+    "StorageUnavailable",
+    "Store",
+    "UnknownUser",
+    "Unset",
+    "UserRow",
+    "open_store",
+]

@@ -1,0 +1,53 @@
+"""Shape of the data export a user receives (right of access).
+
+Plain dicts and lists with the stored JSON text parsed, so the result can be
+written with ``json.dumps`` and read by the user without knowing our schema.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from .records import AuditRow, ConversationRow, IncidentRow, UserRow
+
+
+def build_export(
+    user: UserRow,
+    conversation: ConversationRow | None,
+    incidents: list[IncidentRow],
+    profile: dict[str, str],
+    audit: list[AuditRow],
+) -> dict[str, Any]:
+    """Assemble everything stored about one user into JSON-serialisable data."""
+    return {
+        "user": asdict(user),
+        "conversation": None if conversation is None else _conversation(conversation),
+        "incidents": [_incident(incident) for incident in incidents],
+        "profile": dict(profile),
+        "audit": [
+            {"id": a.id, "action": a.action, "detail": a.detail, "created_at": a.created_at}
+            for a in audit
+        ],
+    }
+
+
+def _conversation(row: ConversationRow) -> dict[str, Any]:
+    return {
+        "state": json.loads(row.state_json),
+        "pack_id": row.pack_id,
+        "pack_version": row.pack_version,
+        "updated_at": row.updated_at,
+    }
+
+
+def _incident(row: IncidentRow) -> dict[str, Any]:
+    result = asdict(row)
+    del result["user_id"], result["facts_json"]
+    result["facts"] = json.loads(row.facts_json)
+    result["findings"] = [
+        {"id": f.id, "rule_id": f.rule_id, "severity": f.severity, "data": json.loads(f.data_json)}
+        for f in row.findings
+    ]
+    return result

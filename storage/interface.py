@@ -1,0 +1,145 @@
+"""The repository interface every storage backend satisfies.
+
+The bot depends on :class:`Store`, not on SQLite, so a PostgreSQL backend can
+replace :class:`storage.sqlite.SQLiteStore` without touching callers.
+
+Contract shared by all implementations:
+
+* Every method is safe to call from many asyncio tasks at once.
+* Outside :meth:`Store.transaction`, a write is committed before the method
+  returns: an answer is durable before the reply acknowledging it is sent.
+* Inside ``async with store.transaction():`` every call made *by the same task*
+  joins that transaction; all of it commits at the end or none of it does.
+  Do not await another task that uses the store from inside a transaction:
+  it waits for the transaction to finish, which never happens.
+* Nothing is ever interpreted: ``*_json`` arguments are JSON text owned by the
+  engine (they must parse as JSON), timestamps are ISO-8601 text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol, runtime_checkable
+
+from .records import (
+    UNSET,
+    AuditRow,
+    ConversationRow,
+    IncidentRow,
+    NewFinding,
+    NewIncident,
+    Unset,
+    UserRow,
+)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Async persistence for users, conversations, incidents, profiles and audit."""
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Group the calls of the current task into one all-or-nothing unit."""
+        ...
+
+    async def close(self) -> None:
+        """Finish in-flight work and release the database."""
+        ...
+
+    # users
+    async def get_or_create_user(
+        self,
+        channel: str,
+        external_id: str,
+        *,
+        language: str | None = None,
+        jurisdiction: str | None = None,
+        timezone: str | None = None,
+    ) -> UserRow:
+        """Return the user, creating it with these settings if it is new."""
+        ...
+
+    async def get_user(self, channel: str, external_id: str) -> UserRow | None:
+        """Return the user known on ``channel`` as ``external_id``, if any."""
+        ...
+
+    async def get_user_by_id(self, user_id: int) -> UserRow | None:
+        """Return the user with this internal id, if any."""
+        ...
+
+    async def update_user(
+        self,
+        user_id: int,
+        *,
+        language: str | None | Unset = UNSET,
+        jurisdiction: str | None | Unset = UNSET,
+        timezone: str | None | Unset = UNSET,
+    ) -> UserRow:
+        """Change the given settings (``None`` clears one); raise UnknownUser."""
+        ...
+
+    # conversation state
+    async def load_conversation(self, user_id: int) -> ConversationRow | None:
+        """Return the saved conversation state, if any."""
+        ...
+
+    async def save_conversation(
+        self, user_id: int, state_json: str, pack_id: str, pack_version: str
+    ) -> None:
+        """Insert or replace the user's conversation state."""
+        ...
+
+    async def delete_conversation(self, user_id: int) -> None:
+        """Forget the user's conversation state (no error if there is none)."""
+        ...
+
+    # incidents
+    async def add_incident(
+        self, user_id: int, incident: NewIncident, findings: Sequence[NewFinding]
+    ) -> int:
+        """Store an incident and its findings atomically; return its id."""
+        ...
+
+    async def list_incidents(self, user_id: int) -> list[IncidentRow]:
+        """Return the user's incidents by time of occurrence (unknown last), then id."""
+        ...
+
+    async def delete_incident(self, user_id: int, incident_id: int) -> bool:
+        """Delete one of the user's incidents; False if it is not theirs or absent."""
+        ...
+
+    # profile (values typed for letters: full name, address...)
+    async def get_profile(self, user_id: int) -> dict[str, str]:
+        """Return every profile field of the user."""
+        ...
+
+    async def set_profile_field(self, user_id: int, key: str, value: str | None) -> None:
+        """Set one profile field; ``None`` deletes it."""
+        ...
+
+    # update de-duplication
+    async def record_update(self, channel: str, update_id: int) -> bool:
+        """Return True the first time an update id is seen, False for a repeat."""
+        ...
+
+    async def prune_updates(self, older_than_iso: str) -> int:
+        """Forget update ids recorded before this instant; return how many."""
+        ...
+
+    # audit
+    async def audit(self, user_id: int | None, action: str, detail: str = "") -> None:
+        """Record that something happened. Never pass message content or names."""
+        ...
+
+    async def list_audit(self, user_id: int) -> list[AuditRow]:
+        """Return the user's audit entries, oldest first."""
+        ...
+
+    # data-subject rights
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        """Return everything stored about the user as JSON-serialisable data."""
+        ...
+
+    async def delete_user(self, user_id: int) -> None:
+        """Erase every row about the user, leaving one anonymous audit entry."""
+        ...

@@ -1,0 +1,105 @@
+"""open_store(): connect, configure and migrate, or say plainly what is wrong.
+
+Start-up failures are the ones operators meet first, so each becomes a
+:class:`StorageUnavailable` whose message names the problem and the fix
+instead of a sqlite3 traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+
+from .errors import StorageError, StorageUnavailable
+from .migrate import apply_migrations
+from .sqlite import SQLiteStore
+from .transactions import translate
+
+logger = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+
+
+async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.0) -> SQLiteStore:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    Use as ``async with await open_store(path) as store:`` or call ``close()``.
+    ``busy_timeout_s`` is how long to wait for another process's lock.
+
+    Raises:
+        StorageUnavailable: the directory is missing or read-only, the file is
+            not a SQLite database, another process keeps it locked, or the
+            schema is newer than this code.
+    """
+    location = _check_location(path)
+    try:
+        conn = await aiosqlite.connect(location, timeout=busy_timeout_s, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StorageUnavailable(
+            f"Cannot open the database {location} ({exc}); check that the path is a "
+            "file in a writable directory."
+        ) from exc
+    try:
+        await _configure(conn, location, busy_timeout_s)
+        applied = await apply_migrations(conn)
+    except BaseException as exc:
+        await conn.close()
+        if isinstance(exc, sqlite3.Error):
+            error = translate(exc, busy_timeout_s=busy_timeout_s)
+            raise StorageUnavailable(f"Cannot open the database {location}: {error}") from exc
+        raise
+    logger.info("storage opened; %d migration(s) applied", len(applied))
+    return SQLiteStore(conn, busy_timeout_s=busy_timeout_s)
+
+
+def _check_location(path: str | os.PathLike[str]) -> str:
+    """Reject paths SQLite would fail on with an unhelpful "unable to open" error."""
+    location = os.fspath(path)
+    if location == MEMORY:
+        return location
+    file = Path(location)
+    directory = file.absolute().parent
+    if file.is_dir():
+        raise StorageUnavailable(
+            f"The database path {file} is a directory; set it to a file inside it, "
+            f"e.g. {file / 'callshield.sqlite3'}."
+        )
+    if not directory.is_dir():
+        raise StorageUnavailable(
+            f"Cannot create the database {file}: the directory {directory} does not exist. "
+            f"Create it first (mkdir -p {directory}) or choose a path in an existing directory."
+        )
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise StorageUnavailable(
+            f"Cannot use the database {file}: the directory {directory} is not writable by "
+            "this user, and SQLite needs to create its -wal and -shm files there. Fix the "
+            "directory's permissions or choose another directory."
+        )
+    if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+        raise StorageUnavailable(
+            f"Cannot use the database {file}: this user may not read and write it. "
+            "Fix the file's owner or permissions."
+        )
+    return location
+
+
+async def _configure(conn: aiosqlite.Connection, location: str, busy_timeout_s: float) -> None:
+    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    rows = list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
+    mode = str(rows[0][0]).lower() if rows else "unknown"
+    if mode not in ("wal", "memory"):
+        logger.warning("journal_mode is %s, not WAL: writes will be slower", mode)
+    # In WAL mode NORMAL is durable against crashes of the process; only a power
+    # loss can drop the last transactions, and it never corrupts the file.
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    rows = list(await conn.execute_fetchall("PRAGMA foreign_keys"))
+    if not rows or rows[0][0] != 1:
+        raise StorageError(
+            f"SQLite refused to enforce foreign keys on {location}; use a SQLite build "
+            "with foreign key support (any standard Python build has it)."
+        )

@@ -1,0 +1,98 @@
+"""Read queries turning rows into records, shared by single reads and export.
+
+Each takes a connection the caller already holds through the ConnectionGate;
+``execute_fetchall`` runs every statement to the end, so no read transaction
+is left open behind a half-read cursor.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import aiosqlite
+
+from .records import AuditRow, ConversationRow, FindingRow, IncidentRow, UserRow
+
+INCIDENT_FIELDS: Final = (
+    "occurred_at", "caller_number", "lender", "agency", "channel",
+    "facts_json", "description", "pack_id", "pack_version",
+)  # fmt: skip
+"""Columns filled from :class:`NewIncident`, in its field order."""
+
+_USERS = (
+    "SELECT id, channel, external_id, language, jurisdiction, timezone, created_at, updated_at"
+    " FROM users"
+)
+_INCIDENTS = (
+    f"SELECT id, user_id, created_at, {', '.join(INCIDENT_FIELDS)} FROM incidents"
+    " WHERE user_id = ?"
+    # Unknown times last, written so PostgreSQL and SQLite agree on it.
+    " ORDER BY CASE WHEN occurred_at_utc IS NULL THEN 1 ELSE 0 END, occurred_at_utc, id"
+)
+_FINDINGS = (
+    "SELECT f.id, f.incident_id, f.rule_id, f.severity, f.data_json FROM findings f"
+    " JOIN incidents i ON i.id = f.incident_id WHERE i.user_id = ? ORDER BY f.id"
+)
+
+
+async def first(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> Any | None:
+    """Return the first row of a query, or None."""
+    return next(iter(await db.execute_fetchall(sql, params)), None)
+
+
+async def user_by_id(db: aiosqlite.Connection, user_id: int) -> UserRow | None:
+    """Return the user with this id, if any."""
+    row = await first(db, f"{_USERS} WHERE id = ?", (user_id,))
+    return None if row is None else UserRow(*row)
+
+
+async def user_by_key(db: aiosqlite.Connection, channel: str, external_id: str) -> UserRow | None:
+    """Return the user known on ``channel`` as ``external_id``, if any."""
+    row = await first(
+        db, f"{_USERS} WHERE channel = ? AND external_id = ?", (channel, external_id)
+    )
+    return None if row is None else UserRow(*row)
+
+
+async def conversation(db: aiosqlite.Connection, user_id: int) -> ConversationRow | None:
+    """Return the user's conversation state, if any."""
+    row = await first(
+        db,
+        "SELECT user_id, state_json, pack_id, pack_version, updated_at"
+        " FROM conversations WHERE user_id = ?",
+        (user_id,),
+    )
+    return None if row is None else ConversationRow(*row)
+
+
+async def incidents(db: aiosqlite.Connection, user_id: int) -> list[IncidentRow]:
+    """Return the user's incidents with findings; call inside one snapshot."""
+    findings: dict[int, list[FindingRow]] = {}
+    for row in await db.execute_fetchall(_FINDINGS, (user_id,)):
+        findings.setdefault(row[1], []).append(FindingRow(*row))
+    return [
+        IncidentRow(
+            id=row[0], user_id=row[1], created_at=row[2],
+            findings=tuple(findings.get(row[0], ())),
+            **dict(zip(INCIDENT_FIELDS, row[3:])),
+        )  # fmt: skip
+        for row in await db.execute_fetchall(_INCIDENTS, (user_id,))
+    ]
+
+
+async def profile(db: aiosqlite.Connection, user_id: int) -> dict[str, str]:
+    """Return the user's profile fields, sorted by key."""
+    rows = await db.execute_fetchall(
+        "SELECT key, value FROM profile_fields WHERE user_id = ? ORDER BY key", (user_id,)
+    )
+    return {key: value for key, value in rows}
+
+
+async def audit(db: aiosqlite.Connection, user_id: int) -> list[AuditRow]:
+    """Return the user's audit entries, oldest first."""
+    rows = await db.execute_fetchall(
+        "SELECT id, user_id, action, detail, created_at FROM audit_log"
+        " WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    return [AuditRow(*row) for row in rows]

@@ -1,0 +1,293 @@
+"""SQLiteStore: the :class:`storage.interface.Store` backed by aiosqlite.
+
+One connection serves every task; :class:`ConnectionGate` hands it to one task
+at a time. SQL uses ``?`` placeholders and ``ON CONFLICT`` upserts only, so a
+PostgreSQL port changes placeholders and the id column, not the logic.
+Open it with :func:`storage.open_store`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any
+
+import aiosqlite
+
+from . import queries
+from .errors import UnknownUser
+from .export import build_export
+from .queries import INCIDENT_FIELDS
+from .records import (
+    UNSET,
+    AuditRow,
+    ConversationRow,
+    IncidentRow,
+    NewFinding,
+    NewIncident,
+    Unset,
+    UserRow,
+)
+from .transactions import ConnectionGate
+from .values import check_json, check_text, to_utc, utc_now
+
+logger = logging.getLogger(__name__)
+
+
+class SQLiteStore:
+    """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
+
+    def __init__(self, conn: aiosqlite.Connection, *, busy_timeout_s: float = 5.0) -> None:
+        self._gate = ConnectionGate(conn, busy_timeout_s=busy_timeout_s)
+
+    async def __aenter__(self) -> SQLiteStore:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:  # fmt: skip
+        await self.close()
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Group the calls of the current task into one all-or-nothing unit.
+
+        Calls made by *this task* inside ``async with store.transaction():``
+        commit together at the end, or roll back if the block raises; other
+        tasks wait until it ends. Nesting makes a savepoint.
+        """
+        return self._gate.transaction()
+
+    async def close(self) -> None:
+        """Wait for running work, then close the connection (idempotent)."""
+        await self._gate.close()
+
+    # ---- users -------------------------------------------------------------
+
+    async def get_or_create_user(
+        self, channel: str, external_id: str, *, language: str | None = None,
+        jurisdiction: str | None = None, timezone: str | None = None,
+    ) -> UserRow:  # fmt: skip
+        """Return the user, creating it with these settings only if it is new."""
+        check_text(channel=channel, external_id=external_id)
+        found = await self.get_user(channel, external_id)  # the common case: one read
+        if found is not None:
+            return found
+        now = utc_now()
+        async with self._gate.session("write") as db:
+            await db.execute(
+                "INSERT INTO users (channel, external_id, language, jurisdiction, timezone,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (channel, external_id) DO NOTHING",
+                (channel, external_id, language, jurisdiction, timezone, now, now),
+            )
+            created = await queries.user_by_key(db, channel, external_id)
+        assert created is not None  # inserted or already there, in this transaction
+        return created
+
+    async def get_user(self, channel: str, external_id: str) -> UserRow | None:
+        """Return the user known on ``channel`` as ``external_id``, if any."""
+        async with self._gate.session() as db:
+            return await queries.user_by_key(db, channel, external_id)
+
+    async def get_user_by_id(self, user_id: int) -> UserRow | None:
+        """Return the user with this internal id, if any."""
+        async with self._gate.session() as db:
+            return await queries.user_by_id(db, user_id)
+
+    async def update_user(
+        self, user_id: int, *, language: str | None | Unset = UNSET,
+        jurisdiction: str | None | Unset = UNSET, timezone: str | None | Unset = UNSET,
+    ) -> UserRow:  # fmt: skip
+        """Change the given settings (``None`` clears one); raise UnknownUser."""
+        candidates = {"language": language, "jurisdiction": jurisdiction, "timezone": timezone}
+        given = {column: value for column, value in candidates.items() if value is not UNSET}
+        async with self._gate.session("write", user_id=user_id) as db:
+            if given:
+                assignments = ", ".join(f"{column} = ?" for column in given)  # fixed names
+                await db.execute(
+                    f"UPDATE users SET {assignments}, updated_at = ? WHERE id = ?",
+                    (*given.values(), utc_now(), user_id),
+                )
+            user = await queries.user_by_id(db, user_id)
+        if user is None:
+            raise UnknownUser(user_id)
+        return user
+
+    # ---- conversation state ------------------------------------------------
+
+    async def load_conversation(self, user_id: int) -> ConversationRow | None:
+        """Return the saved conversation state, if any."""
+        async with self._gate.session() as db:
+            return await queries.conversation(db, user_id)
+
+    async def save_conversation(
+        self, user_id: int, state_json: str, pack_id: str, pack_version: str
+    ) -> None:
+        """Insert or replace the user's conversation state (committed on return)."""
+        check_json(state_json, "state_json")
+        async with self._gate.session(user_id=user_id) as db:
+            # A cursor after a write statement holds nothing; closing it would
+            # cost another round-trip to the worker thread on the hottest path.
+            await db.execute(
+                "INSERT INTO conversations (user_id, state_json, pack_id, pack_version,"
+                " updated_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET state_json = excluded.state_json,"
+                " pack_id = excluded.pack_id, pack_version = excluded.pack_version,"
+                " updated_at = excluded.updated_at",
+                (user_id, state_json, pack_id, pack_version, utc_now()),
+            )
+
+    async def delete_conversation(self, user_id: int) -> None:
+        """Forget the user's conversation state (no error if there is none)."""
+        async with self._gate.session() as db:
+            await db.execute("DELETE FROM conversations WHERE user_id = ?", (user_id,))
+
+    # ---- incidents ---------------------------------------------------------
+
+    async def add_incident(
+        self, user_id: int, incident: NewIncident, findings: Sequence[NewFinding]
+    ) -> int:
+        """Store an incident and its findings atomically; return its id."""
+        when = incident.occurred_at
+        occurred_utc = None if when is None else to_utc(when, "occurred_at")
+        check_json(incident.facts_json, "facts_json")
+        for finding in findings:
+            check_json(finding.data_json, f"data_json of finding {finding.rule_id!r}")
+        values = [getattr(incident, field) for field in INCIDENT_FIELDS]
+        async with self._gate.session("write", user_id=user_id) as db:
+            cursor = await db.execute(
+                f"INSERT INTO incidents (user_id, occurred_at_utc, created_at,"
+                f" {', '.join(INCIDENT_FIELDS)}) VALUES ({', '.join('?' * (3 + len(values)))})",
+                (user_id, occurred_utc, utc_now(), *values),
+            )
+            incident_id = cursor.lastrowid
+            assert incident_id is not None
+            await db.executemany(
+                "INSERT INTO findings (incident_id, rule_id, severity, data_json)"
+                " VALUES (?, ?, ?, ?)",
+                [(incident_id, f.rule_id, f.severity, f.data_json) for f in findings],
+            )
+        return incident_id
+
+    async def list_incidents(self, user_id: int) -> list[IncidentRow]:
+        """Return incidents by time of occurrence (unknown times last), then id."""
+        async with self._gate.session("read") as db:
+            return await queries.incidents(db, user_id)
+
+    async def delete_incident(self, user_id: int, incident_id: int) -> bool:
+        """Delete one of the user's incidents (findings follow); False if not theirs."""
+        async with self._gate.session() as db:
+            cursor = await db.execute(
+                "DELETE FROM incidents WHERE id = ? AND user_id = ?", (incident_id, user_id)
+            )
+        return cursor.rowcount > 0
+
+    # ---- profile -----------------------------------------------------------
+
+    async def get_profile(self, user_id: int) -> dict[str, str]:
+        """Return every profile field of the user, sorted by key."""
+        async with self._gate.session() as db:
+            return await queries.profile(db, user_id)
+
+    async def set_profile_field(self, user_id: int, key: str, value: str | None) -> None:
+        """Set one profile field; ``None`` deletes it."""
+        check_text(key=key)
+        async with self._gate.session(user_id=user_id) as db:
+            if value is None:
+                await db.execute(
+                    "DELETE FROM profile_fields WHERE user_id = ? AND key = ?", (user_id, key)
+                )
+                return
+            await db.execute(
+                "INSERT INTO profile_fields (user_id, key, value, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (user_id, key) DO UPDATE"
+                " SET value = excluded.value, updated_at = excluded.updated_at",
+                (user_id, key, value, utc_now()),
+            )
+
+    # ---- update de-duplication ---------------------------------------------
+
+    async def record_update(self, channel: str, update_id: int) -> bool:
+        """Return True the first time ``(channel, update_id)`` is seen, else False."""
+        async with self._gate.session() as db:
+            cursor = await db.execute(
+                "INSERT INTO processed_updates (channel, update_id, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (channel, update_id) DO NOTHING",
+                (channel, update_id, utc_now()),
+            )
+        return cursor.rowcount == 1
+
+    async def prune_updates(self, older_than_iso: str) -> int:
+        """Forget update ids recorded before this instant (with offset); return count."""
+        cutoff = to_utc(older_than_iso, "older_than_iso")
+        async with self._gate.session() as db:
+            cursor = await db.execute(
+                "DELETE FROM processed_updates WHERE created_at < ?", (cutoff,)
+            )
+        return cursor.rowcount
+
+    # ---- audit -------------------------------------------------------------
+
+    async def audit(self, user_id: int | None, action: str, detail: str = "") -> None:
+        """Record that something happened.
+
+        ``action`` is a fixed code ("letter_generated"); ``detail`` may name
+        rule ids, templates or counts but NEVER message text, names, phone
+        numbers or addresses: the audit log outlives conversation state.
+        """
+        check_text(action=action)
+        async with self._gate.session(user_id=user_id) as db:
+            await db.execute(
+                "INSERT INTO audit_log (user_id, action, detail, created_at) VALUES (?, ?, ?, ?)",
+                (user_id, action, detail, utc_now()),
+            )
+
+    async def list_audit(self, user_id: int) -> list[AuditRow]:
+        """Return the user's audit entries, oldest first."""
+        async with self._gate.session() as db:
+            return await queries.audit(db, user_id)
+
+    # ---- data-subject rights -----------------------------------------------
+
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        """Return everything stored about the user, read from one snapshot."""
+        async with self._gate.session("read") as db:
+            user = await queries.user_by_id(db, user_id)
+            if user is None:
+                raise UnknownUser(user_id)
+            return build_export(
+                user,
+                await queries.conversation(db, user_id),
+                await queries.incidents(db, user_id),
+                await queries.profile(db, user_id),
+                await queries.audit(db, user_id),
+            )
+
+    async def delete_user(self, user_id: int) -> None:
+        """Erase every row about the user in one transaction (no-op if unknown).
+
+        Children are deleted explicitly rather than through cascades, so the
+        erasure does not depend on ``PRAGMA foreign_keys`` being on.
+        """
+        async with self._gate.session("write") as db:
+            await db.execute(
+                "DELETE FROM findings WHERE incident_id IN"
+                " (SELECT id FROM incidents WHERE user_id = ?)",
+                (user_id,),
+            )
+            for table in ("incidents", "conversations", "profile_fields", "audit_log"):
+                await db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            cursor = await db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+            if cursor.rowcount == 0:
+                return
+            await db.execute(
+                "INSERT INTO audit_log (user_id, action, detail, created_at)"
+                " VALUES (NULL, 'user_deleted', '', ?)",
+                (utc_now(),),
+            )
+        logger.info("a user and all their data were deleted")
+
+

@@ -1,0 +1,208 @@
+"""Exclusive, transactional use of one aiosqlite connection by many tasks.
+
+A single connection is shared by every asyncio task (one per user message).
+Because SQLite transactions belong to the connection, two tasks that both
+wrote between ``BEGIN`` and ``COMMIT`` would commit or roll back each other's
+work. The :class:`ConnectionGate` prevents that: one task at a time holds the
+connection, and a task inside ``transaction()`` is recognised (through a
+ContextVar naming the task) so its own nested calls join the transaction
+instead of waiting for a lock they already hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import aiosqlite
+
+from .errors import StorageError, StorageUnavailable, UnknownUser
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["single", "read", "write"]
+"""``single``: one statement, auto-committed; ``read``: several reads seeing one
+snapshot; ``write``: several statements, all or nothing."""
+
+# SQLite primary result codes (extended codes carry them in the low byte).
+_BUSY, _LOCKED, _CONSTRAINT, _NOTADB = 5, 6, 19, 26
+_FOREIGN_KEY = 787  # SQLITE_CONSTRAINT_FOREIGNKEY
+
+
+@dataclass(slots=True, eq=False)
+class _Txn:
+    gate: ConnectionGate
+    task: asyncio.Task[Any] | None
+    depth: int = 0
+
+
+# Tuple, not a single value, so a task can hold transactions on two stores.
+_ACTIVE: ContextVar[tuple[_Txn, ...]] = ContextVar("storage_transactions", default=())
+
+
+def translate(
+    exc: sqlite3.Error, *, busy_timeout_s: float, user_id: int | None = None
+) -> StorageError:
+    """Turn a sqlite3 error into a StorageError whose message says what to do."""
+    code = getattr(exc, "sqlite_errorcode", 0)
+    if code == _FOREIGN_KEY:
+        return UnknownUser(user_id)
+    if code & 0xFF in (_BUSY, _LOCKED):
+        return StorageUnavailable(
+            f"The database stayed locked by another process for more than "
+            f"{busy_timeout_s:g} s. Make sure only one CallShield instance uses "
+            "this database file, or raise busy_timeout_s."
+        )
+    if code & 0xFF == _NOTADB:
+        return StorageUnavailable(
+            "The file is not a SQLite database (or is corrupted or encrypted); "
+            "restore it from a backup or point CallShield at another file."
+        )
+    return StorageError(f"Database error ({type(exc).__name__}): {exc}")
+
+
+async def _run(conn: aiosqlite.Connection, sql: str) -> None:
+    await conn.execute(sql)
+
+
+async def _finish(step: Awaitable[None]) -> None:
+    """Run a commit/rollback even if the awaiting task is being cancelled.
+
+    The statement is already queued on the connection's worker thread, which
+    runs requests in order, so the next task's ``BEGIN`` always comes after it.
+    """
+    await asyncio.shield(step)
+
+
+class ConnectionGate:
+    """Serialises access to ``conn`` and runs (nested) transactions on it."""
+
+    def __init__(self, conn: aiosqlite.Connection, *, busy_timeout_s: float) -> None:
+        self._conn: aiosqlite.Connection | None = conn
+        self._busy_timeout_s = busy_timeout_s
+        self._lock = asyncio.Lock()
+
+    def _require_conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise StorageError("The store is closed; open a new one with open_store().")
+        return self._conn
+
+    def _joined(self) -> _Txn | None:
+        task = asyncio.current_task()
+        for txn in _ACTIVE.get():
+            if txn.gate is self and txn.task is task:
+                return txn
+        return None
+
+    @asynccontextmanager
+    async def session(
+        self, kind: Kind = "single", *, user_id: int | None = None
+    ) -> AsyncIterator[aiosqlite.Connection]:
+        """Yield the connection for the exclusive use of the current task.
+
+        ``user_id`` only improves the message of :class:`UnknownUser`.
+        """
+        conn = self._require_conn()
+        try:
+            txn = self._joined()
+            if txn is not None:
+                if kind == "write":  # keep the method atomic inside the caller's transaction
+                    async with self._savepoint(conn, txn):
+                        yield conn
+                else:
+                    yield conn
+            else:
+                async with self._lock:
+                    self._require_conn()
+                    if kind == "single":
+                        yield conn
+                    else:
+                        begin = "BEGIN IMMEDIATE" if kind == "write" else "BEGIN"
+                        async with self._begin(conn, begin):
+                            yield conn
+        except sqlite3.Error as exc:
+            raise translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id) from exc
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Make every store call of this task commit together, or not at all.
+
+        Nested use creates a savepoint: an exception caught inside the outer
+        block undoes only the inner block.
+        """
+        conn = self._require_conn()
+        try:
+            txn = self._joined()
+            if txn is not None:
+                async with self._savepoint(conn, txn):
+                    yield
+                return
+            async with self._lock:
+                self._require_conn()
+                txn = _Txn(self, asyncio.current_task())
+                token = _ACTIVE.set(_ACTIVE.get() + (txn,))
+                try:
+                    # IMMEDIATE takes the write lock now, so a second process
+                    # cannot make our first write fail half-way through.
+                    async with self._begin(conn, "BEGIN IMMEDIATE"):
+                        yield
+                finally:
+                    _ACTIVE.reset(token)
+        except sqlite3.Error as exc:
+            raise translate(exc, busy_timeout_s=self._busy_timeout_s) from exc
+
+    @asynccontextmanager
+    async def _begin(self, conn: aiosqlite.Connection, begin: str) -> AsyncIterator[None]:
+        try:
+            await conn.execute(begin)
+        except BaseException:
+            # If we were cancelled, BEGIN may still run later: undo it.
+            await _finish(conn.rollback())
+            raise
+        try:
+            yield
+        except BaseException:
+            await _finish(conn.rollback())
+            raise
+        try:
+            await _finish(conn.commit())
+        except BaseException:
+            await _finish(conn.rollback())
+            raise
+
+    @asynccontextmanager
+    async def _savepoint(self, conn: aiosqlite.Connection, txn: _Txn) -> AsyncIterator[None]:
+        txn.depth += 1
+        name = f"storage_sp_{txn.depth}"
+        try:
+            await conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                await _finish(_run(conn, f"ROLLBACK TO SAVEPOINT {name}"))
+                await _finish(_run(conn, f"RELEASE SAVEPOINT {name}"))
+                raise
+            await conn.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            txn.depth -= 1
+
+    async def close(self) -> None:
+        """Wait for the running transaction, then close the connection."""
+        if self._conn is None:
+            return
+        if self._joined() is not None:
+            raise StorageError(
+                "close() was called inside store.transaction(); "
+                "close the store after the 'async with' block ends."
+            )
+        async with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                await conn.close()
+                logger.info("storage closed")
