@@ -1,0 +1,143 @@
+"""The ``callshield`` command: run the bot, chat in a terminal, validate and test packs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError
+from flows import PackInvalid, available_packs, inspect_pack, load_pack, resolve_pack
+from flows.convtests import random_walk, run_pack_tests
+from storage import StorageUnavailable, open_store
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="callshield", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, "
+                        "otherwise the console chat")
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--pack", help="a pack id (cn, us, elsewhere) or a pack folder's path")
+    chat.add_argument("--lang", help="language: en, zh-Hans or zh-Hant")
+    chat.add_argument("--user", default="console", help="who you are (keeps separate histories)")
+    flows = commands.add_parser("flows", help="check operator packs")
+    flows_commands = flows.add_subparsers(dest="flows_command", required=True)
+    validate = flows_commands.add_parser("validate", help="report every problem in packs")
+    validate.add_argument("paths", nargs="*", help="pack folders or ids (default: all)")
+    test = flows_commands.add_parser("test", help="run the packs' conversation tests")
+    test.add_argument("paths", nargs="*", help="pack folders or ids (default: all)")
+    test.add_argument("--walks", type=int, default=1000, help="random walks per pack")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"callshield: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command == "flows":
+        return validate(args.paths) if args.flows_command == "validate" else test(
+            args.paths, args.walks)
+    if args.command == "run" and settings.token:
+        from bot.telegram.runner import run_telegram
+
+        return run_telegram(settings)
+    pack = getattr(args, "pack", None)
+    return asyncio.run(_chat(settings, pack, getattr(args, "lang", None),
+                             getattr(args, "user", "console")))
+
+
+def _targets(paths: list[str]) -> list[str]:
+    return paths or available_packs()
+
+
+def validate(paths: list[str]) -> int:
+    """Print every issue of every pack; exit 1 when any error is found."""
+    failed = False
+    for name in _targets(paths):
+        try:
+            folder = resolve_pack(name)
+        except FileNotFoundError as error:
+            print(f"{name}: {error}")
+            failed = True
+            continue
+        pack, issues = inspect_pack(folder)
+        for issue in issues:
+            print(issue)
+        errors = sum(issue.level == "error" for issue in issues)
+        warnings = len(issues) - errors
+        print(f"{folder}: {errors} error(s), {warnings} warning(s)")
+        failed = failed or pack is None
+    return 1 if failed else 0
+
+
+def test(paths: list[str], walks: int) -> int:
+    """Run conversation tests and random walks; exit 1 when any fails."""
+    passed = failed = 0
+    for name in _targets(paths):
+        try:
+            pack = load_pack(name)
+        except (PackInvalid, FileNotFoundError) as error:
+            print(f"{name}: {error}")
+            failed += 1
+            continue
+        for outcome in run_pack_tests(pack):
+            if outcome.passed:
+                passed += 1
+            else:
+                failed += 1
+                print(f"FAIL {outcome.file}: {outcome.name}")
+                for failure in outcome.failures:
+                    print(f"     {failure}")
+        problems = random_walk(pack, walks) if walks else []
+        for problem in problems[:10]:
+            print(f"FAIL {pack.id} random walk: {problem}")
+        failed += bool(problems)
+        passed += not problems and walks > 0
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+async def _chat(settings: Settings, pack: str | None, language: str | None, user: str) -> int:
+    from bot.console import chat
+    from bot.packs import load_all
+    from bot.service import GuidanceService
+
+    extra: list[str | Path] = []
+    if pack and Path(pack).is_dir():
+        extra.append(Path(pack))
+    try:
+        packs = load_all(extra)
+    except PackInvalid as error:
+        print("callshield: a pack has errors; fix them and start again:", file=sys.stderr)
+        for issue in error.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 2
+    if pack and Path(pack).is_dir():
+        pack = next(p.id for p in packs.values() if p.folder and
+                    p.folder.resolve() == Path(pack).resolve())
+    if pack and pack not in packs:
+        print(f"callshield: no pack '{pack}' (available: {', '.join(packs)})", file=sys.stderr)
+        return 2
+    try:
+        store = await open_store(settings.database)
+    except StorageUnavailable as error:
+        print(f"callshield: {error}", file=sys.stderr)
+        return 2
+    try:
+        return await chat(GuidanceService(store, packs, channel="console"), user,
+                          pack=pack, language=language)
+    finally:
+        await store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The console channel: the whole bot in a terminal, no Telegram token needed.
+
+It runs the same engine and storage as Telegram. Input is read line by line, so it works when
+stdin is a pipe and tests can drive it as a subprocess.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot.formatting import result_sections
+from bot.service import GuidanceService
+from flows import Message, Question, Reply, Result, events
+
+COMMANDS = {
+    "/back": "go back one question",
+    "/restart": "start this report again",
+    "/cancel": "stop this report",
+    "/language": "switch language, e.g. /language zh-Hans",
+    "/why": "why we ask the current question",
+    "/unsafe": "I feel unsafe: where to get help now",
+    "/rights": "show the findings of your last report",
+    "/help": "show this help",
+    "/quit": "leave (everything you told us is saved)",
+}
+JURISDICTIONS = [("cn", "Mainland China / 中国大陆"), ("us", "United States"),
+                 ("elsewhere", "Elsewhere / 其他地区")]
+
+
+class Console:
+    def __init__(self, service: GuidanceService, *, stdin: TextIO = sys.stdin,
+                 stdout: TextIO = sys.stdout) -> None:
+        self.service = service
+        self.stdin = stdin
+        self.stdout = stdout
+        self.question: Question | None = None
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def read(self, prompt: str = "> ") -> str | None:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        return None if line == "" else line.rstrip("\n")
+
+    async def run(self, external_id: str, *, pack: str | None, language: str | None) -> int:
+        user = await self.service.user(external_id, language=language)
+        if language and user.language != language:
+            user = await self.service.set_language(user, language)
+        if pack:
+            user = await self.service.set_jurisdiction(user, pack)
+        while self.service.pack_for(user) is None:
+            chosen = self.choose_jurisdiction()
+            if chosen is None:
+                return 0
+            user = await self.service.set_jurisdiction(user, chosen)
+        guide = self.service.pack_for(user)
+        assert guide is not None
+        self.say(f"CallShield — {guide.text(guide.data.pack.name, user.language or '')}")
+        self.say("Type /help for commands. / 输入 /help 查看命令。")
+        self.show((await self.service.handle(user, events.Start())).replies)
+        while True:
+            line = self.read()
+            if line is None or line.strip() == "/quit":
+                self.say("Saved. Goodbye. / 已保存，再见。")
+                return 0
+            event = self.to_event(line)
+            if event is None:
+                continue
+            turn = await self.service.handle(user, event)
+            user = await self.service.user(external_id)
+            self.show(turn.replies)
+
+    def choose_jurisdiction(self) -> str | None:
+        self.say("Where is the lender? / 贷款方在哪里？")
+        for number, (_, label) in enumerate(JURISDICTIONS, start=1):
+            self.say(f"  {number}. {label}")
+        while True:
+            line = self.read()
+            if line is None:
+                return None
+            if line.strip() in {"1", "2", "3"}:
+                return JURISDICTIONS[int(line.strip()) - 1][0]
+            self.say("Please type 1, 2 or 3.")
+
+    def to_event(self, line: str) -> events.Event | None:
+        text = line.strip()
+        if not text.startswith("/"):
+            return self.answer_event(text)
+        command, _, argument = text.partition(" ")
+        simple = {"/back": events.Back(), "/restart": events.Restart(),
+                  "/cancel": events.Cancel(), "/why": events.WhyAsk(),
+                  "/unsafe": events.Unsafe(), "/start": events.Start()}
+        if command in simple:
+            return simple[command]
+        if command == "/language" and argument.strip():
+            return events.SetLanguage(argument.strip())
+        if command == "/rights":
+            return events.Repeat()
+        self.say("Commands:")
+        for name, meaning in COMMANDS.items():
+            self.say(f"  {name:<10} {meaning}")
+        return None
+
+    def answer_event(self, text: str) -> events.Event:
+        question = self.question
+        if question is not None and text == "0" and question.can_skip:
+            return events.DontKnow(question.node)
+        if question is not None and question.kind == "multi":
+            if text.casefold() in {"none", "无", "無", "-"}:
+                return events.Done(question.node)
+        return events.Say(text)
+
+    def show(self, replies: tuple[Reply, ...]) -> None:
+        for reply in replies:
+            if isinstance(reply, Message):
+                marker = {"safety": "!! ", "warning": "! ", "notice": "* "}.get(reply.tone, "")
+                self.say(marker + reply.text)
+            elif isinstance(reply, Question):
+                self.question = reply
+                self.say("")
+                self.say(reply.text)
+                for number, choice in enumerate(reply.choices, start=1):
+                    self.say(f"  {number}. {choice.label}")
+                hints = []
+                if reply.kind == "multi":
+                    hints.append("numbers separated by commas, or 'none'")
+                if reply.can_skip:
+                    hints.append(f"0 = {reply.skip_label}")
+                hints += [f"/why = {reply.why_label}", f"/unsafe = {reply.unsafe_label}"]
+                if reply.can_go_back:
+                    hints.append(f"/back = {reply.back_label}")
+                self.say("  (" + " · ".join(hints) + ")")
+            elif isinstance(reply, Result):
+                self.question = None
+                self.say("")
+                for section in result_sections(reply):
+                    self.say(section)
+                    self.say("")
+                self.say("/restart = report another contact · /quit")
+
+
+async def chat(service: GuidanceService, external_id: str, *, pack: str | None,
+               language: str | None) -> int:
+    return await Console(service).run(external_id, pack=pack, language=language)

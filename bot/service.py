@@ -1,0 +1,145 @@
+"""The conversation service: load state, run the engine, save, then reply.
+
+Channel-independent (Telegram and the console both use it) and Telegram-free. It is the one
+place that converts between the engine's state and storage's rows. Every answer is committed
+before the replies that acknowledge it are returned, so a crash never loses what a user said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from flows import Pack, Reply, Result, State, Step, advance, events, plain_facts, start
+from flows.facts import collect
+from flows.render import findings as rule_findings
+from storage import IncidentRow, NewFinding, NewIncident, Store, UserRow
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The replies to send, and the state they came from (for channels that need the node)."""
+
+    replies: tuple[Reply, ...]
+    state: State | None
+    incident_id: int | None = None
+
+
+class GuidanceService:
+    def __init__(self, store: Store, packs: dict[str, Pack], *, channel: str,
+                 clock: Clock = utc_now) -> None:
+        self.store = store
+        self.packs = packs
+        self.channel = channel
+        self.clock = clock
+
+    def pack_for(self, user: UserRow) -> Pack | None:
+        """The pack serving the user's jurisdiction, if they chose one we serve."""
+        return self.packs.get(user.jurisdiction or "")
+
+    async def user(self, external_id: str, *, language: str | None = None) -> UserRow:
+        return await self.store.get_or_create_user(self.channel, external_id, language=language)
+
+    async def state_of(self, user: UserRow) -> State | None:
+        """The saved conversation of a user, if it belongs to their current pack."""
+        row = await self.store.load_conversation(user.id)
+        pack = self.pack_for(user)
+        if row is None or pack is None or row.pack_id != pack.id:
+            return None
+        try:
+            return State.from_json(row.state_json)
+        except ValueError:
+            logger.warning("unreadable saved state for user %s; starting again", user.id)
+            return None
+
+    async def handle(self, user: UserRow, event: events.Event) -> Turn:
+        """Apply one event for one user and persist the result before returning it."""
+        pack = self.pack_for(user)
+        if pack is None:
+            raise LookupError("the user has not chosen a jurisdiction we serve")
+        now = self.clock()
+        state = await self.state_of(user)
+        if state is None:
+            step = start(pack, user.language, now=now, timezone=user.timezone)
+            if not isinstance(event, (events.Start, events.Restart, events.Repeat)):
+                step = advance(pack, step.state, event, now=now)
+        else:
+            step = advance(pack, state, event, now=now)
+        incident_id = await self._save(user, pack, step)
+        return Turn(step.replies, step.state, incident_id)
+
+    async def _save(self, user: UserRow, pack: Pack, step: Step) -> int | None:
+        incident_id = None
+        async with self.store.transaction():
+            await self.store.save_conversation(user.id, step.state.to_json(), pack.id,
+                                               pack.version)
+            if step.state.language != user.language:
+                await self.store.update_user(user.id, language=step.state.language)
+            if step.completed:
+                incident_id = await self._record_incident(user, pack, step.state)
+        return incident_id
+
+    async def _record_incident(self, user: UserRow, pack: Pack, state: State) -> int:
+        facts = plain_facts(pack, state)
+        mapping = pack.data.incident
+
+        def field(name: str) -> str | None:
+            value = facts.get(mapping.get(name, ""))  # type: ignore[call-overload]
+            if value is None:
+                return None
+            return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+        found = rule_findings(pack, state, collect(pack, state))
+        incident = NewIncident(
+            occurred_at=field("occurred_at"), caller_number=field("caller_number"),
+            lender=field("lender"), agency=field("agency"), channel=field("channel"),
+            facts_json=json.dumps(facts, ensure_ascii=False, sort_keys=True),
+            description=field("description"), pack_id=pack.id, pack_version=pack.version,
+        )
+        rows = [NewFinding(f.rule, f.severity, json.dumps(asdict(f), ensure_ascii=False))
+                for f in found]
+        incident_id = await self.store.add_incident(user.id, incident, rows)
+        await self.store.audit(user.id, "incident_recorded", f"pack={pack.id} rules={len(rows)}")
+        logger.info("incident recorded for user %s (%d findings)", user.id, len(rows))
+        return incident_id
+
+    async def last_result(self, user: UserRow) -> Result | None:
+        """The result of the user's last finished interview, rebuilt from the saved state."""
+        pack = self.pack_for(user)
+        state = await self.state_of(user)
+        if pack is None or state is None or state.status != "done":
+            return None
+        step = advance(pack, state, events.Repeat(), now=self.clock())
+        return next((r for r in step.replies if isinstance(r, Result)), None)
+
+    async def incidents(self, user: UserRow) -> list[IncidentRow]:
+        return await self.store.list_incidents(user.id)
+
+    async def set_language(self, user: UserRow, language: str) -> UserRow:
+        return await self.store.update_user(user.id, language=language)
+
+    async def set_jurisdiction(self, user: UserRow, jurisdiction: str) -> UserRow:
+        pack = self.packs.get(jurisdiction)
+        changes: dict[str, str | None] = {"jurisdiction": jurisdiction}
+        if pack is not None and user.timezone is None:
+            changes["timezone"] = pack.timezone
+        return await self.store.update_user(user.id, **changes)  # type: ignore[arg-type]
+
+    async def export(self, user: UserRow) -> dict[str, object]:
+        await self.store.audit(user.id, "data_exported")
+        return await self.store.export_user(user.id)
+
+    async def forget(self, user: UserRow) -> None:
+        await self.store.delete_user(user.id)
+        logger.info("a user deleted their data")

@@ -1,0 +1,57 @@
+"""The console channel, driven as a subprocess over a pipe, as a user at a terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import DEMO, ROOT
+
+
+def chat(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CALLSHIELD_DATABASE": str(tmp_path / "c.db"),
+           "CALLSHIELD_LOG_LEVEL": "WARNING"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--pack", str(DEMO), *args],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, cwd=ROOT,
+        timeout=60,
+    )
+
+
+INTERVIEW = ["1", "Huijin", "yesterday 10pm", "+86 138 0013 8000", "12", "1", "they call a lot"]
+
+
+def test_a_whole_interview_over_a_pipe(tmp_path: Path) -> None:
+    done = chat(tmp_path, [*INTERVIEW, "/quit"], "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Who contacted you?" in out and "1. The lender" in out
+    assert "Others were contacted" in out and "Huijin contacted people around you" in out
+    assert "Civil Code of the PRC Art. 1033(1)" in out
+    assert "not legal advice" in out and "reviewed on 2026-11-20" in out
+
+
+def test_back_language_help_and_bad_input(tmp_path: Path) -> None:
+    done = chat(tmp_path, ["1", "/back", "2", "banana", "/language zh-Hans", "/nonsense",
+                           "/quit"], "--lang", "en")
+    out = done.stdout
+    assert "What is the lender called?" in out
+    assert out.count("Who contacted you?") >= 2  # back to the first question
+    assert "Please give a date and time" in out  # 'banana' is not a time
+    assert "他们什么时候联系您的？" in out  # switched language, same question
+    assert "/restart" in out and "/quit" in out  # unknown command shows help
+
+
+def test_the_conversation_survives_a_restart(tmp_path: Path) -> None:
+    chat(tmp_path, ["2", "yesterday 10pm", "/quit"], "--lang", "en")
+    again = chat(tmp_path, ["/quit"], "--lang", "en")
+    assert "Which number called you?" in again.stdout
+
+
+def test_eof_ends_cleanly(tmp_path: Path) -> None:
+    done = chat(tmp_path, ["1"], "--lang", "en")
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr
