@@ -76,15 +76,21 @@ class GuidanceService:
                 step = advance(pack, step.state, event, now=now)
         else:
             step = advance(pack, state, event, now=now)
-        incident_id = await self._save(user, pack, step)
+        incident_id = await self._save(user, pack, step,
+                                       language_changed=isinstance(event, events.SetLanguage))
         return Turn(step.replies, step.state, incident_id)
 
-    async def _save(self, user: UserRow, pack: Pack, step: Step) -> int | None:
+    async def _save(self, user: UserRow, pack: Pack, step: Step, *,
+                    language_changed: bool) -> int | None:
+        if not (language_changed or step.completed):  # the common case: one write
+            await self.store.save_conversation(user.id, step.state.to_json(), pack.id,
+                                               pack.version)
+            return None
         incident_id = None
         async with self.store.transaction():
             await self.store.save_conversation(user.id, step.state.to_json(), pack.id,
                                                pack.version)
-            if step.state.language != user.language:
+            if language_changed:
                 await self.store.update_user(user.id, language=step.state.language)
             if step.completed:
                 incident_id = await self._record_incident(user, pack, step.state)

@@ -7,7 +7,7 @@ step costs only the new part of the walk, and rebuild it whenever answers change
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 STATE_FORMAT = 1
@@ -30,7 +30,8 @@ class State:
 
     def to_json(self) -> str:
         """Compact JSON, key order fixed, so equal states serialise equally."""
-        return json.dumps({"format": STATE_FORMAT, **asdict(self)}, ensure_ascii=False,
+        raw = {f.name: getattr(self, f.name) for f in fields(self)}  # no deep copy: JSON copies
+        return json.dumps({"format": STATE_FORMAT, **raw}, ensure_ascii=False,
                           sort_keys=True, separators=(",", ":"))
 
     @classmethod
