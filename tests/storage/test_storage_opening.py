@@ -167,7 +167,14 @@ def test_split_statements_respects_strings_comments_and_triggers() -> None:
     assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
 
 
-async def test_unwritable_directory_is_explained() -> None:
-    # Root can write almost anywhere, but not into sysfs: a real read-only place.
-    with pytest.raises(StorageUnavailable, match="writable"):
-        await open_store("/sys/callshield-test.sqlite3")
+async def test_unwritable_directory_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root, where chmod cannot make a directory unwritable, so only
+    # the permission answer is simulated; the message is what is under test.
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+    )
+    with pytest.raises(StorageUnavailable, match="not writable by this user"):
+        await open_store(tmp_path / "db.sqlite3")
