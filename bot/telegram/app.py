@@ -1,0 +1,58 @@
+"""Build the PTB Application for CallShield (shared by the runner, tests and the benchmark)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.service import GuidanceService
+from bot.telegram.handlers import Channel
+from bot.telegram.processor import PerChatUpdateProcessor
+from bot.telegram.texts import COMMANDS
+
+logger = logging.getLogger(__name__)
+COMMAND_LANGUAGES = {"en": "", "zh-Hans": "zh"}
+"""Command lists by language; Telegram scopes them by two-letter code ('' = everyone else)."""
+
+
+def build_application(service: GuidanceService, token: str, *,
+                      api_root: str = "https://api.telegram.org",
+                      request: BaseRequest | None = None,
+                      get_updates_request: BaseRequest | None = None,
+                      rate_limit: bool = True, concurrency: int = 64) -> Application:
+    """The application with our handlers; ``request`` lets benchmarks skip the network."""
+    builder: ApplicationBuilder = (
+        Application.builder().token(token)
+        .base_url(f"{api_root}/bot").base_file_url(f"{api_root}/file/bot")
+        .concurrent_updates(PerChatUpdateProcessor(concurrency))
+        .post_init(_register_commands)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    else:
+        builder = builder.connection_pool_size(concurrency + 8).pool_timeout(10.0)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    channel = Channel(service)
+    app.add_handler(TypeHandler(Update, channel.on_update))
+    app.add_error_handler(channel.on_error)
+    app.bot_data["service"] = service
+    return app
+
+
+async def _register_commands(app: Application) -> None:
+    """setMyCommands per language; a failure here must not stop the bot from serving."""
+    for language, code in COMMAND_LANGUAGES.items():
+        commands = [BotCommand(name, text) for name, text in COMMANDS[language]]
+        try:
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                          language_code=code or None)
+        except Exception as error:  # noqa: BLE001 - the bot works without the command menu
+            logger.warning("setMyCommands (%s) failed: %s", code or "default",
+                           type(error).__name__)

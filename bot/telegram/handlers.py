@@ -1,0 +1,260 @@
+"""What the bot does with each update: the channel's logic between Telegram and the service.
+
+One entry point (:meth:`Channel.on_update`) so de-duplication and the private-chat rule are
+applied once, before anything reads or writes a user's data. Logs carry chat id, node id and
+error class only — never what anyone wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from typing import Any
+
+from telegram import InputFile, Message as TgMessage, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.service import GuidanceService, Turn
+from bot.telegram import render as r
+from bot.telegram.sender import Sender
+from bot.telegram.texts import LANGUAGES, language_from_code, t
+from flows import Result, events
+from storage import UserRow
+
+logger = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+SIMPLE = {"back": events.Back, "restart": events.Restart, "cancel": events.Cancel}
+
+
+class Channel:
+    def __init__(self, service: GuidanceService) -> None:
+        self.service = service
+
+    # -- entry --------------------------------------------------------------------------
+    async def on_update(self, update: Update, context: Context) -> None:
+        if not await self.service.store.record_update("telegram", update.update_id):
+            logger.info("update %s repeated; ignored", update.update_id)
+            return
+        chat = update.effective_chat
+        if chat is None:
+            return
+        send = Sender(context.bot, chat.id)
+        lang = language_from_code(update.effective_user.language_code
+                                  if update.effective_user else None)
+        if chat.type != ChatType.PRIVATE:
+            await self._not_private(update, send, lang)
+            return
+        user = await self.service.user(str(chat.id), language=lang)
+        context.chat_data["node"] = None
+        if update.callback_query is not None:
+            await self.on_button(update, context, send, user)
+        elif update.message is not None:
+            await self.on_message(update.message, context, send, user)
+
+    async def _not_private(self, update: Update, send: Sender, lang: str) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t(lang, "private_only"), show_alert=True)
+        elif update.message is not None:
+            await send.outs([r.Out(html.escape(t(lang, "private_only")))])
+
+    # -- messages -----------------------------------------------------------------------
+    async def on_message(self, message: TgMessage, context: Context, send: Sender,
+                         user: UserRow) -> None:
+        text = message.text
+        if text is not None and text.startswith("/"):
+            command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 \
+                else ""
+            await self.on_command(command, context, send, user)
+            return
+        if self.service.pack_for(user) is None:
+            await send.outs([r.jurisdiction_chooser(self.service.packs, user.language)])
+            return
+        state = await self.service.state_of(user)
+        active = state is not None and state.status == "active"
+        if text is None or not text.strip():
+            outs = [r.Out(html.escape(t(user.language, "cannot_use")))]
+            if active:
+                outs += await self._turn(context, user, events.Repeat())
+            else:
+                outs.append(r.menu(user.language))
+            await send.outs(outs)
+        elif active:
+            await send.outs(await self._turn(context, user, events.Say(text)))
+        else:
+            await send.outs([r.menu(user.language)])
+
+    async def on_command(self, command: str, context: Context, send: Sender,
+                         user: UserRow) -> None:
+        lang = user.language
+        if command == "start":
+            outs = [r.Out(t(lang, "greeting"))]
+            outs += await self._resume_or_menu(context, user)
+        elif command == "help":
+            outs = [r.Out(html.escape(t(lang, "help"))), r.menu(lang)]
+        elif command == "language":
+            outs = [r.language_chooser(lang)]
+        elif command == "privacy":
+            outs = [self._settings(user)]
+        elif command == "delete_my_data":
+            outs = [r.delete_confirm(lang)]
+        elif command == "export_my_data":
+            await self._export(send, user)
+            return
+        elif self.service.pack_for(user) is None:
+            outs = [r.jurisdiction_chooser(self.service.packs, lang)]
+        elif command == "rights":
+            outs = await self._rights(user)
+        elif command in SIMPLE:
+            outs = await self._turn(context, user, SIMPLE[command]())
+            if command == "cancel":
+                outs.append(r.menu(lang))
+        else:
+            outs = [r.Out(html.escape(t(lang, "help"))), r.menu(lang)]
+        await send.outs(outs)
+
+    # -- buttons ------------------------------------------------------------------------
+    async def on_button(self, update: Update, context: Context, send: Sender,
+                        user: UserRow) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        data = query.data or ""
+        kind, _, rest = data.partition(":")
+        pressed = query.message.message_id if query.message is not None else None
+        lang = user.language
+        if kind == "j" and rest in self.service.packs:
+            user = await self.service.set_jurisdiction(user, rest)
+            name = r.jurisdiction_name(rest, self.service.packs, lang)
+            await send.edit_then(pressed, [r.Out(html.escape(t(lang, "jurisdiction_saved",
+                                                               name=name))),
+                                           r.menu(lang)])
+        elif kind == "l" and rest in LANGUAGES:
+            await self._language(context, send, user, rest, pressed)
+        elif kind == "x" and rest == "yes":
+            await self.service.forget(user)
+            await send.edit_then(pressed, [r.Out(html.escape(t(lang, "deleted")))])
+        elif kind == "m":
+            await self.on_menu(rest, context, send, user)
+        elif self.service.pack_for(user) is None:
+            await send.outs([r.jurisdiction_chooser(self.service.packs, lang)])
+        elif (event := _button_event(kind, rest)) is not None:
+            await send.edit_then(pressed, await self._turn(context, user, event))
+        else:
+            logger.info("chat %s: unknown button", send.chat_id)
+            await send.outs(await self._resume_or_menu(context, user))
+
+    async def on_menu(self, item: str, context: Context, send: Sender, user: UserRow) -> None:
+        lang = user.language
+        pack = self.service.pack_for(user)
+        if item == "language":
+            outs = [r.language_chooser(lang)]
+        elif item == "settings":
+            outs = [self._settings(user)]
+        elif item == "export":
+            await self._export(send, user)
+            return
+        elif item == "delete":
+            outs = [r.delete_confirm(lang)]
+        elif item == "where" or pack is None:
+            outs = [r.jurisdiction_chooser(self.service.packs, lang)]
+        elif item == "interview":
+            outs = await self._turn(context, user, events.Start())
+        elif item == "rights":
+            outs = await self._rights(user)
+        elif item == "letters":
+            outs = await self._letters(user)
+        elif item == "unsafe":
+            text = pack.text(pack.data.safety.unsafe, lang or pack.default_language)
+            outs = [r.Out(r.TONE_MARK["safety"] + html.escape(text)), r.menu(lang)]
+        else:
+            outs = [r.menu(lang)]
+        await send.outs(outs)
+
+    # -- pieces -------------------------------------------------------------------------
+    async def _turn(self, context: Context, user: UserRow, event: events.Event) -> list[r.Out]:
+        turn: Turn = await self.service.handle(user, event)
+        if turn.state is not None and turn.state.path:
+            context.chat_data["node"] = turn.state.path[-1]
+        outs = r.render(turn.replies)
+        if any(isinstance(reply, Result) for reply in turn.replies):
+            outs.append(r.menu(user.language))
+        return outs
+
+    async def _resume_or_menu(self, context: Context, user: UserRow) -> list[r.Out]:
+        if self.service.pack_for(user) is None:
+            return [r.jurisdiction_chooser(self.service.packs, user.language)]
+        state = await self.service.state_of(user)
+        if state is not None and state.status == "active":
+            return await self._turn(context, user, events.Repeat())
+        return [r.menu(user.language)]
+
+    async def _rights(self, user: UserRow) -> list[r.Out]:
+        result = await self.service.last_result(user)
+        if result is None:
+            return [r.Out(html.escape(t(user.language, "no_result"))), r.menu(user.language)]
+        return r.render([result]) + [r.menu(user.language)]
+
+    async def _letters(self, user: UserRow) -> list[r.Out]:
+        result = await self.service.last_result(user)
+        lang = user.language
+        if result is None or not result.letters:
+            return [r.Out(html.escape(t(lang, "letters_none"))), r.menu(lang)]
+        items = "\n".join(f"• {letter.title}" for letter in result.letters)
+        return [r.Out(html.escape(t(lang, "letters_soon", items=items))), r.menu(lang)]
+
+    async def _language(self, context: Context, send: Sender, user: UserRow, language: str,
+                        pressed: int | None) -> None:
+        user = await self.service.set_language(user, language)
+        outs = [r.Out(html.escape(t(language, "language_set")))]
+        state = await self.service.state_of(user) if self.service.pack_for(user) else None
+        if state is not None and state.status == "active":
+            outs += await self._turn(context, user, events.SetLanguage(language))
+        else:
+            outs.append(r.menu(language))
+        await send.edit_then(pressed, outs)
+
+    def _settings(self, user: UserRow) -> r.Out:
+        where = (r.jurisdiction_name(user.jurisdiction, self.service.packs, user.language)
+                 if user.jurisdiction else "—")
+        return r.settings_menu(user.language, where)
+
+    async def _export(self, send: Sender, user: UserRow) -> None:
+        data: dict[str, Any] = await self.service.export(user)
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+        await send.document(InputFile(body, filename="callshield-my-data.json"),
+                            html.escape(t(user.language, "export_caption")))
+
+    # -- errors -------------------------------------------------------------------------
+    async def on_error(self, update: object, context: Context) -> None:
+        chat_id = update.effective_chat.id if isinstance(update, Update) and \
+            update.effective_chat else None
+        node = context.chat_data.get("node") if context.chat_data is not None else None
+        error = context.error
+        logger.error("chat %s node %s: %s", chat_id, node, type(error).__name__)
+        if error is not None:  # tracebacks only at debug level: messages may quote content
+            logger.debug("traceback", exc_info=(type(error), error, error.__traceback__))
+        if chat_id is None or not isinstance(update, Update) or \
+                update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+            return
+        lang = language_from_code(update.effective_user.language_code
+                                  if update.effective_user else None)
+        try:
+            await Sender(context.bot, chat_id).outs([r.Out(html.escape(t(lang, "sorry"))),
+                                                     r.menu(lang)])
+        except Exception as again:  # noqa: BLE001 - the way out failed too; log and move on
+            logger.error("chat %s: could not send the apology: %s", chat_id,
+                         type(again).__name__)
+
+
+def _button_event(kind: str, rest: str) -> events.Event | None:
+    node, _, option = rest.partition(":")
+    if kind == "c" and node and option:
+        return events.Pick(node, option)
+    if kind == "d" and node:
+        return events.Done(node)
+    if kind == "k" and node:
+        return events.DontKnow(node)
+    return {"b": events.Back(), "w": events.WhyAsk(), "u": events.Unsafe()}.get(kind)

@@ -1,0 +1,75 @@
+"""``callshield run`` with a token: long polling, or a webhook when CALLSHIELD_WEBHOOK_URL is set.
+
+Opens storage and packs first and refuses to start (exit 2) when either is unusable, so a
+misconfigured deployment fails loudly instead of answering users with errors. PTB's stop
+signals (SIGINT, SIGTERM) let the update in hand finish — its state is saved before replies
+go out — and the store is closed last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from urllib.parse import urlsplit
+
+from bot.settings import Settings
+from flows import PackInvalid
+from storage import StorageUnavailable, open_store
+
+logger = logging.getLogger(__name__)
+
+
+def _poll_timeout() -> int:
+    """Long-poll seconds (CALLSHIELD_POLL_TIMEOUT; tests use 1 to stop quickly)."""
+    text = os.environ.get("CALLSHIELD_POLL_TIMEOUT", "30")
+    return int(text) if text.isdigit() else 30
+
+
+def run_telegram(settings: Settings) -> int:
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    for noisy in ("telegram", "httpx", "httpcore", "aiosqlite", "tornado"):
+        # at DEBUG these log request parameters and SQL values: message content, never ours
+        logger_ = logging.getLogger(noisy)
+        logger_.setLevel(max(logger_.getEffectiveLevel(), logging.INFO))
+    from bot.packs import load_all
+    from bot.service import GuidanceService
+    from bot.telegram.app import build_application
+
+    try:
+        packs = load_all()
+    except PackInvalid as error:
+        print("callshield: a pack has errors; fix them and start again:", file=sys.stderr)
+        for issue in error.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 2
+    if not packs:
+        print("callshield: no packs found (check CALLSHIELD_PACKS)", file=sys.stderr)
+        return 2
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        store = loop.run_until_complete(open_store(settings.database))
+    except StorageUnavailable as error:
+        print(f"callshield: {error}", file=sys.stderr)
+        loop.close()
+        return 2
+    assert settings.token is not None
+    app = build_application(GuidanceService(store, packs, channel="telegram"), settings.token,
+                            api_root=settings.api_base_url)
+
+    async def close_store(_: object) -> None:
+        await store.close()
+
+    app.post_shutdown = close_store
+    if settings.webhook_url:
+        path = urlsplit(settings.webhook_url).path.lstrip("/")
+        logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
+        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                        url_path=path, webhook_url=settings.webhook_url,
+                        secret_token=settings.webhook_secret, bootstrap_retries=-1)
+    else:
+        logger.info("long polling")
+        app.run_polling(poll_interval=0, timeout=_poll_timeout(), bootstrap_retries=-1)
+    return 0

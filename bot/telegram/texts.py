@@ -1,0 +1,171 @@
+"""The Telegram channel's own interface strings (the engine's come from the packs).
+
+Kept as plain dicts per language so a translator edits one file; every key exists in every
+language (tests check), and ``t`` falls back to English rather than crashing.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh-Hans", "zh-Hant")
+LANGUAGE_NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "greeting": "Hello. This is <b>CallShield</b>. It stands beside you when debt "
+        "collectors call: it asks what happened, tells you which rules they may have broken, "
+        "what to say, and where to complain.\n\nThis is general information, <b>not legal "
+        "advice</b>.\n\nWe store your answers and reports so you can continue later. "
+        "Delete everything any time with /delete_my_data; get a copy with /export_my_data.",
+        "choose_jurisdiction": "Where is the lender or collector? (You can change this later "
+        "in Settings.)",
+        "jurisdiction_saved": "Saved: {name}.",
+        "menu": "What would you like to do?",
+        "m_interview": "I just got a collection call",
+        "m_rights": "My rights",
+        "m_letters": "Letters",
+        "m_unsafe": "I feel unsafe",
+        "m_settings": "Settings and privacy",
+        "no_result": "You have not finished a report yet. Tap \u201cI just got a collection "
+        "call\u201d to start one.",
+        "letters_none": "Your last report did not suggest any letter yet.",
+        "letters_soon": "Letters your last report suggests:\n{items}\n\nDrafting them for "
+        "you comes next in CallShield.",
+        "settings": "Settings and privacy.\nLanguage: {lang_name}\nWhere: {jurisdiction}\n\n"
+        "We store your answers, your reports and when you used the bot. Never shared. "
+        "/export_my_data sends you a copy; /delete_my_data erases all of it.",
+        "s_language": "Language",
+        "s_jurisdiction": "Change where",
+        "s_export": "Export my data",
+        "s_delete": "Delete my data",
+        "choose_language": "Choose your language:",
+        "language_set": "Language: English.",
+        "delete_confirm": "This erases everything we store about you: answers, reports and "
+        "history. It cannot be undone. Are you sure?",
+        "delete_yes": "Yes, delete everything",
+        "deleted": "Done. Everything we stored about you is deleted.",
+        "export_caption": "Everything we store about you.",
+        "cannot_use": "Sorry, I can only read typed text and button taps here.",
+        "private_only": "For your privacy, CallShield works only in a private chat. Please "
+        "message me directly.",
+        "help": "CallShield asks about a collection call and shows your rights.\n"
+        "/start – menu\n/back – previous question\n/restart – start the report again\n"
+        "/cancel – stop this report\n/rights – findings of your last report\n"
+        "/language – change language\n/privacy – what we store\n"
+        "/export_my_data – a copy of your data\n/delete_my_data – erase your data",
+        "sorry": "Sorry, something went wrong on our side. Your answers are saved.",
+        "no_interview": "There is no report under way.",
+        "jurisdiction_unknown": "Where is the lender or collector?",
+    },
+    "zh-Hans": {
+        "greeting": "您好，这里是 <b>CallShield（来电护盾）</b>。遇到催收电话时，它陪在您身边："
+        "询问发生了什么，告诉您对方可能违反了哪些规定、可以怎么说、可以向哪里投诉。\n\n"
+        "这是一般信息，<b>不是法律意见</b>。\n\n我们会保存您的回答和记录，方便您以后继续。"
+        "随时可用 /delete_my_data 删除全部数据，用 /export_my_data 获取副本。",
+        "choose_jurisdiction": "贷款方或催收方在哪里？（以后可在设置中更改。）",
+        "jurisdiction_saved": "已保存：{name}。",
+        "menu": "您想做什么？",
+        "m_interview": "我刚接到催收电话",
+        "m_rights": "我的权利",
+        "m_letters": "信件",
+        "m_unsafe": "我感到不安全",
+        "m_settings": "设置与隐私",
+        "no_result": "您还没有完成记录。点“我刚接到催收电话”开始。",
+        "letters_none": "您上次的记录还没有建议任何信件。",
+        "letters_soon": "您上次的记录建议的信件：\n{items}\n\n帮您起草信件的功能即将推出。",
+        "settings": "设置与隐私。\n语言：{lang_name}\n地区：{jurisdiction}\n\n"
+        "我们保存您的回答、记录和使用时间，绝不分享。/export_my_data 发送副本；"
+        "/delete_my_data 删除全部。",
+        "s_language": "语言",
+        "s_jurisdiction": "更改地区",
+        "s_export": "导出我的数据",
+        "s_delete": "删除我的数据",
+        "choose_language": "请选择语言：",
+        "language_set": "语言：简体中文。",
+        "delete_confirm": "这会删除我们保存的关于您的一切：回答、记录和历史，无法恢复。确定吗？",
+        "delete_yes": "确定，全部删除",
+        "deleted": "完成。我们保存的关于您的一切都已删除。",
+        "export_caption": "我们保存的关于您的全部数据。",
+        "cannot_use": "抱歉，这里我只能读取文字和按钮。",
+        "private_only": "为保护您的隐私，CallShield 只在私聊中使用。请直接给我发消息。",
+        "help": "CallShield 询问催收电话的情况并告诉您的权利。\n/start – 菜单\n/back – 上一个问题\n"
+        "/restart – 重新开始\n/cancel – 停止本次记录\n/rights – 上次记录的结论\n"
+        "/language – 切换语言\n/privacy – 我们保存什么\n/export_my_data – 数据副本\n"
+        "/delete_my_data – 删除数据",
+        "sorry": "抱歉，我们这边出了问题。您的回答已保存。",
+        "no_interview": "目前没有进行中的记录。",
+        "jurisdiction_unknown": "贷款方或催收方在哪里？",
+    },
+    "zh-Hant": {
+        "greeting": "您好，這裡是 <b>CallShield（來電護盾）</b>。遇到催收電話時，它陪在您身邊："
+        "詢問發生了什麼，告訴您對方可能違反了哪些規定、可以怎麼說、可以向哪裡投訴。\n\n"
+        "這是一般資訊，<b>不是法律意見</b>。\n\n我們會儲存您的回答和紀錄，方便您之後繼續。"
+        "隨時可用 /delete_my_data 刪除全部資料，用 /export_my_data 取得副本。",
+        "choose_jurisdiction": "貸款方或催收方在哪裡？（之後可在設定中更改。）",
+        "jurisdiction_saved": "已儲存：{name}。",
+        "menu": "您想做什麼？",
+        "m_interview": "我剛接到催收電話",
+        "m_rights": "我的權利",
+        "m_letters": "信件",
+        "m_unsafe": "我感到不安全",
+        "m_settings": "設定與隱私",
+        "no_result": "您還沒有完成紀錄。點「我剛接到催收電話」開始。",
+        "letters_none": "您上次的紀錄還沒有建議任何信件。",
+        "letters_soon": "您上次的紀錄建議的信件：\n{items}\n\n幫您起草信件的功能即將推出。",
+        "settings": "設定與隱私。\n語言：{lang_name}\n地區：{jurisdiction}\n\n"
+        "我們儲存您的回答、紀錄和使用時間，絕不分享。/export_my_data 傳送副本；"
+        "/delete_my_data 刪除全部。",
+        "s_language": "語言",
+        "s_jurisdiction": "更改地區",
+        "s_export": "匯出我的資料",
+        "s_delete": "刪除我的資料",
+        "choose_language": "請選擇語言：",
+        "language_set": "語言：繁體中文。",
+        "delete_confirm": "這會刪除我們儲存的關於您的一切：回答、紀錄和歷史，無法復原。確定嗎？",
+        "delete_yes": "確定，全部刪除",
+        "deleted": "完成。我們儲存的關於您的一切都已刪除。",
+        "export_caption": "我們儲存的關於您的全部資料。",
+        "cannot_use": "抱歉，這裡我只能讀取文字和按鈕。",
+        "private_only": "為保護您的隱私，CallShield 只在私人聊天中使用。請直接傳訊息給我。",
+        "help": "CallShield 詢問催收電話的情況並告訴您的權利。\n/start – 選單\n/back – 上一個問題\n"
+        "/restart – 重新開始\n/cancel – 停止本次紀錄\n/rights – 上次紀錄的結論\n"
+        "/language – 切換語言\n/privacy – 我們儲存什麼\n/export_my_data – 資料副本\n"
+        "/delete_my_data – 刪除資料",
+        "sorry": "抱歉，我們這邊出了問題。您的回答已儲存。",
+        "no_interview": "目前沒有進行中的紀錄。",
+        "jurisdiction_unknown": "貸款方或催收方在哪裡？",
+    },
+}
+
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "en": [("start", "Menu"), ("back", "Previous question"), ("restart", "Start the report again"),
+           ("cancel", "Stop this report"), ("help", "Help"), ("language", "Change language"),
+           ("rights", "My rights"), ("privacy", "What we store"),
+           ("delete_my_data", "Erase my data"), ("export_my_data", "A copy of my data")],
+    "zh-Hans": [("start", "菜单"), ("back", "上一个问题"), ("restart", "重新开始"),
+                ("cancel", "停止本次记录"), ("help", "帮助"), ("language", "切换语言"),
+                ("rights", "我的权利"), ("privacy", "我们保存什么"),
+                ("delete_my_data", "删除我的数据"), ("export_my_data", "导出我的数据")],
+}
+
+JURISDICTION_NAMES = {
+    "cn": {"en": "Mainland China", "zh-Hans": "中国大陆", "zh-Hant": "中國大陸"},
+    "us": {"en": "United States", "zh-Hans": "美国", "zh-Hant": "美國"},
+    "elsewhere": {"en": "Elsewhere", "zh-Hans": "其他地区", "zh-Hant": "其他地區"},
+}
+
+
+def t(language: str | None, key: str, **values: str) -> str:
+    """An interface string in the user's language (English when unknown)."""
+    table = TEXTS.get(language or "en", TEXTS["en"])
+    text = table.get(key) or TEXTS["en"][key]
+    return text.format(**values) if values else text
+
+
+def language_from_code(code: str | None) -> str:
+    """Telegram's language_code to one of ours: zh-cn/zh-sg/zh → zh-Hans, zh-tw/hk → zh-Hant."""
+    code = (code or "").lower().replace("_", "-")
+    if code in {"zh-tw", "zh-hk", "zh-mo", "zh-hant"} or code.startswith("zh-hant"):
+        return "zh-Hant"
+    if code == "zh" or code.startswith("zh"):
+        return "zh-Hans"
+    return "en"

@@ -1,0 +1,99 @@
+"""End to end: the real bot process, over HTTP, against the fake Bot API server."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+
+from tests.fake_bot_api import FakeBotApi
+from tests.telegram.conftest import BotProcess, Chat, until
+
+CHAT = 5001
+
+
+async def setup_user(chat: Chat) -> None:
+    await chat.say("/start", "Where is the lender")
+    await chat.press("j:demo", "What would you like to do")
+
+
+async def test_whole_interview_with_buttons_and_typed_answers(
+        server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
+    make_bot()
+    chat = Chat(server, CHAT)
+    greeting = await chat.say("/start", "not legal advice")
+    assert "CallShield" in greeting.text and "/delete_my_data" in greeting.text
+    await chat.press("j:demo", "What would you like to do")
+    await chat.press("m:interview", "Who contacted you?")
+    question = await chat.press("c:caller:lender", "What is the lender called?")
+    edits = [c for c in server.calls_to("editMessageText") if c.ok]
+    assert edits and edits[-1].params["message_id"] == question.message_id
+    await chat.say("Huijin <b>&", "When did they contact you?")
+    await chat.say("昨晚10点", "Which number called you?")
+    await chat.say("138 0013 8000", "How many contacts today?")
+    await chat.say("12", "Who else did they contact?")
+    toggled = await chat.press("c:others:family", "Who else did they contact?")
+    assert any(b["text"].startswith("✅") for b in toggled.buttons())
+    await chat.press("d:others", "Tell us in your words")
+    await chat.say("They kept calling.", "What happened, and why it is not allowed", timeout=15)
+    await chat.expect("What would you like to do", 0)
+    assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]
+    rights = await chat.press("m:rights", "What happened, and why it is not allowed")
+    assert rights is not None
+
+
+async def test_back_why_and_stale_button(server: FakeBotApi,
+                                         make_bot: Callable[..., BotProcess]) -> None:
+    make_bot()
+    chat = Chat(server, CHAT)
+    await setup_user(chat)
+    first = await chat.press("m:interview", "Who contacted you?")
+    await chat.press("c:caller:agency", "When did they contact you?")
+    at = chat.mark()
+    server.user_presses_button(CHAT, first.message_id, "c:caller:agency", check_button=False)
+    await chat.expect("already answered", at)
+    await chat.expect("When did they contact you?", at)
+    await chat.say("/back", "Who contacted you?")
+    await chat.press("c:caller:agency", "When did they contact you?")
+    await chat.press("w", "Night-time contact matters")
+    assert not server.failed_calls
+
+
+async def test_restart_after_sigkill_continues(server: FakeBotApi,
+                                               make_bot: Callable[..., BotProcess]) -> None:
+    bot = make_bot()
+    chat = Chat(server, CHAT)
+    await setup_user(chat)
+    await chat.press("m:interview", "Who contacted you?")
+    await chat.press("c:caller:lender", "What is the lender called?")
+    await bot.stop(signal.SIGKILL)
+    make_bot()
+    await chat.say("Huijin", "When did they contact you?", timeout=20)
+
+
+async def test_sticker_and_group_chat(server: FakeBotApi,
+                                      make_bot: Callable[..., BotProcess]) -> None:
+    make_bot()
+    chat = Chat(server, CHAT)
+    await setup_user(chat)
+    await chat.press("m:interview", "Who contacted you?")
+    at = chat.mark()
+    server.user_sends_sticker(CHAT)
+    await chat.expect("only read typed text", at)
+    await chat.expect("Who contacted you?", at)
+    group = Chat(server, -100777, chat_type="group")
+    at = group.mark()
+    server.user_sends_text(-100777, "/start", chat_type="group", user_id=42)
+    await group.expect("private chat", at)
+    await until(lambda: len(server.chat_messages(-100777)) == 1)
+    assert not server.failed_calls
+
+
+async def test_dropped_connection_is_retried_and_sigterm_exits_cleanly(
+        server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
+    bot = make_bot()
+    chat = Chat(server, CHAT)
+    await setup_user(chat)
+    server.drop_next("sendMessage")
+    await chat.press("m:interview", "Who contacted you?", timeout=20)
+    assert await bot.stop(signal.SIGTERM) == 0
+    assert "Traceback" not in bot.output()
