@@ -1,0 +1,209 @@
+"""Benchmark the letter renderers: latency, memory over many renders, and a LibreOffice baseline.
+
+Run from the project root:  .venv/bin/python bench/letters.py [--renders 1000]
+Prints figures next to their targets; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import gc
+import math
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.documents import AnnexTable, LetterDocument, render_docx, render_pdf
+
+TARGET_PDF_P50_MS = 150
+TARGET_DOCX_P50_MS = 50
+TARGET_RSS_GROWTH_MB = 20
+TARGET_SPEEDUP = 10
+
+BODY = """致：惠今金融 客户服务部
+抄送：________
+
+# 一、基本情况
+本人姓名：________
+借款合同编号：HJ-2026-000123
+本人于2026年3月向贵公司借款人民币5,000元，约定分六期还款。因失业，本人自2026年9月起未能按期还款，并已多次主动联系贵公司协商还款计划。自2026年10月起，贵公司委托的催收人员频繁致电本人及本人的亲友、同事，严重影响了本人的正常生活和工作。
+
+# 二、违规催收行为
+- 每日拨打电话超过十次，包括晚上十点以后及清晨六点以前；
+- 向本人通讯录中的亲友发送短信，披露本人的债务信息；
+- 使用侮辱性语言，并威胁“上门处理”“通知单位领导”；
+- 冒充律师事务所及法院工作人员，声称将立即起诉并冻结本人账户；
+- 在社交平台上发布本人照片及身份证号码。
+
+# 三、法律依据
+根据《中华人民共和国个人信息保护法》第十条、第十三条，任何组织不得非法收集、使用、加工、传输他人个人信息，不得非法向他人提供或者公开他人个人信息。根据相关监管规定，催收机构不得采用恐吓、威胁、辱骂等不当手段，不得骚扰与债务无关的第三人。
+
+# 四、本人的要求
+- 立即停止上述违规催收行为；
+- 停止联系本人的亲友及同事，删除从本人通讯录获取的信息；
+- 提供完整的借款及还款明细；
+- 在十五日内书面答复本人。
+
+附件：催收记录清单（见附件一）。
+
+此致
+敬礼
+
+投诉人（签名）：________
+联系电话：________"""
+
+
+def sample_letter(rows: int = 50) -> LetterDocument:
+    """A one-page Chinese letter plus an evidence annex of ``rows`` single-line rows."""
+    methods = ("电话", "短信", "微信")
+    return LetterDocument(
+        title="投诉信",
+        language="zh-Hans",
+        body=BODY,
+        date_text="2026年11月28日",
+        annex=AnnexTable(
+            title="附件一：催收记录清单",
+            columns=("日期", "时间", "方式", "号码", "内容摘要"),
+            rows=tuple(
+                (f"2026-10-{1 + i % 28:02d}", f"{8 + i % 14:02d}:{i * 7 % 60:02d}",
+                 methods[i % 3], f"138{i:08d}", f"威胁联系家人（R{i + 1:04d}）")
+                for i in range(rows)
+            ),
+            column_widths=(1.3, 0.8, 0.8, 1.5, 3.6),
+        ),
+        footer_note="CallShield 草稿——不构成法律意见",
+        page_label="第 {page} 页，共 {pages} 页",
+    )
+
+
+def timings_ms(render: Callable[[], object], runs: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        render()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        render()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def p(samples: list[float], q: float) -> float:
+    """Nearest-rank percentile; with 30 samples p99 is the slowest run."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def verdict(ok: bool) -> str:
+    return "OK  " if ok else "MISS"
+
+
+def rss_mb() -> float:
+    """Current resident set size, from /proc/self/statm."""
+    with open("/proc/self/statm") as statm:
+        resident_pages = int(statm.read().split()[1])
+    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def settle() -> None:
+    """Collect garbage and hand freed heap back to the OS, so RSS shows live memory."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: RSS keeps allocator caches
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def soffice_baseline(docx: bytes, runs: int) -> list[float] | str:
+    """Time LibreOffice converting our DOCX to PDF, or say why it was skipped."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return ("soffice (LibreOffice) is not on PATH; install e.g. "
+                "`apt-get install libreoffice-writer-nogui` to measure the baseline")
+    with tempfile.TemporaryDirectory(prefix="callshield-bench-") as tmp:
+        source = Path(tmp) / "letter.docx"
+        source.write_bytes(docx)
+        profile = Path(tmp) / "lo-profile"  # private profile: no ~/.config, no lock clashes
+        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                   "--convert-to", "pdf", "--outdir", str(Path(tmp) / "out"), str(source)]
+        samples = []
+        for attempt in range(runs + 1):  # the first run creates the profile: not counted
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, timeout=300, check=False)
+            elapsed = (time.perf_counter() - start) * 1000
+            if done.returncode != 0 or not (Path(tmp) / "out" / "letter.pdf").exists():
+                return f"soffice failed (exit {done.returncode}): {done.stderr.decode()[-300:]}"
+            if attempt:
+                samples.append(elapsed)
+        return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=30, help="timed renders per format")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed renders first")
+    parser.add_argument("--renders", type=int, default=1000,
+                        help="renders for the memory test, PDF and DOCX alternately")
+    parser.add_argument("--soffice-runs", type=int, default=3)
+    args = parser.parse_args()
+
+    letter = sample_letter()
+    start = time.perf_counter()
+    pdf = render_pdf(letter)
+    cold_ms = (time.perf_counter() - start) * 1000
+    docx = render_docx(letter)
+    pages = re.search(rb"/Count (\d+)", pdf)
+    rows = len(letter.annex.rows) if letter.annex else 0
+    print(f"sample: Chinese letter, 1 page of text + {rows}-row annex = "
+          f"{pages.group(1).decode() if pages else '?'} PDF pages; "
+          f"PDF {len(pdf) / 1024:.0f} KiB, DOCX {len(docx) / 1024:.0f} KiB")
+    print(f"first PDF render in this process (parses the 16 MB font once): {cold_ms:.0f} ms")
+
+    pdf_ms = timings_ms(lambda: render_pdf(letter), args.runs, args.warmup)
+    docx_ms = timings_ms(lambda: render_docx(letter), args.runs, args.warmup)
+    pdf_p50, docx_p50 = statistics.median(pdf_ms), statistics.median(docx_ms)
+    print(f"PDF  p50 {pdf_p50:7.1f} ms  p99 {p(pdf_ms, 99):7.1f} ms  "
+          f"({args.runs} runs after {args.warmup} warm-ups)  target p50 < {TARGET_PDF_P50_MS} ms "
+          f"{verdict(pdf_p50 < TARGET_PDF_P50_MS)}")
+    print(f"DOCX p50 {docx_p50:7.1f} ms  p99 {p(docx_ms, 99):7.1f} ms  "
+          f"({args.runs} runs after {args.warmup} warm-ups)  target p50 < {TARGET_DOCX_P50_MS} ms "
+          f"{verdict(docx_p50 < TARGET_DOCX_P50_MS)}")
+
+    settle()
+    before = rss_mb()
+    for index in range(args.renders):
+        (render_pdf if index % 2 == 0 else render_docx)(letter)
+    settle()
+    growth = rss_mb() - before
+    print(f"RSS growth over {args.renders} renders (PDF and DOCX alternately, "
+          f"{(args.renders + 1) // 2} PDF + {args.renders // 2} DOCX): {growth:+.1f} MB "
+          f"(from {before:.0f} to {before + growth:.0f} MB; peak {peak_rss_mb():.0f} MB)  "
+          f"target < {TARGET_RSS_GROWTH_MB} MB {verdict(growth < TARGET_RSS_GROWTH_MB)}")
+
+    baseline = soffice_baseline(docx, args.soffice_runs)
+    if isinstance(baseline, str):
+        print(f"LibreOffice baseline skipped: {baseline}")
+    else:
+        lo_p50 = statistics.median(baseline)
+        ratio = lo_p50 / pdf_p50
+        runs = ", ".join(f"{ms:.0f}" for ms in baseline)
+        print(f"LibreOffice DOCX->PDF (soffice --headless --convert-to pdf, new process each): "
+              f"p50 {lo_p50:.0f} ms [{runs}]; baseline/ours = {ratio:.1f}x  "
+              f"target >= {TARGET_SPEEDUP}x {verdict(ratio >= TARGET_SPEEDUP)}")
+
+
+if __name__ == "__main__":
+    main()

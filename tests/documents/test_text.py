@@ -1,0 +1,92 @@
+"""The body markup parser and the line breaker, on plain strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.documents.linebreak import NO_LINE_END, NO_LINE_START, wrap_line, wrap_text
+from bot.documents.markup import BulletList, Heading, Paragraph, parse_body
+
+
+def test_markup_blocks() -> None:
+    body = (
+        "致：惠今金融\r\n抄送：________\r\n\r\n"
+        "# 一、基本情况\n本人姓名：________\n\n"
+        "本人要求：\n- 停止骚扰；\n  包括夜间来电\n- 删除信息。\n之后的说明\n\n"
+        "   \n\n"
+        "- only bullets\n# Next heading\ntext after heading"
+    )
+    assert parse_body(body) == [
+        Paragraph(("致：惠今金融", "抄送：________")),
+        Heading("一、基本情况"),
+        Paragraph(("本人姓名：________",)),
+        Paragraph(("本人要求：",)),
+        BulletList(("停止骚扰；\n包括夜间来电", "删除信息。")),
+        Paragraph(("之后的说明",)),
+        BulletList(("only bullets",)),
+        Heading("Next heading"),
+        Paragraph(("text after heading",)),
+    ]
+
+
+def test_markup_leaves_lookalikes_alone() -> None:
+    body = "#hashtag\n-5 degrees\nKey: value\n## not a heading"
+    assert parse_body(body) == [Paragraph(tuple(body.split("\n")))]
+
+
+def test_empty_body() -> None:
+    assert parse_body("") == [] and parse_body("\n\n  \n") == []
+
+
+def one(char: str) -> float:
+    """Every character one unit wide, so max_width counts characters."""
+    return 1.0
+
+
+def test_cjk_breaks_between_ideographs() -> None:
+    lines = wrap_line("一二三四五六七八九十一二三", one, 5)
+    assert lines == ["一二三四五", "六七八九十", "一二三"]
+
+
+def test_closing_punctuation_never_starts_a_line_and_opening_never_ends_one() -> None:
+    text = "本人要求贵公司（惠今金融）立即停止，并在“十五日”内答复。" * 5
+    for width in range(4, 16):
+        lines = wrap_line(text, one, width)
+        assert "".join(lines) == text
+        assert all(len(line) <= width for line in lines)
+        assert all(line[0] not in NO_LINE_START for line in lines[1:]), (width, lines)
+        assert all(line[-1] not in NO_LINE_END for line in lines[:-1]), (width, lines)
+
+
+def test_english_breaks_at_spaces_and_drops_them() -> None:
+    lines = wrap_line("the collector called again", one, 10)
+    assert lines == ["the", "collector", "called", "again"]
+    assert wrap_line("the collector called again", one, 16) == ["the collector", "called again"]
+
+
+def test_mixed_text_fills_lines_instead_of_jumping_at_spaces() -> None:
+    text = "我于 2026年11月1日 收到催收短信，内容威胁联系我的家人和单位。"
+    lines = wrap_line(text, one, 12)
+    assert all(len(line) <= 12 for line in lines)
+    assert all(len(line) >= 8 for line in lines[:-1]), lines  # no half-empty lines
+
+
+def test_token_wider_than_the_line_is_cut_by_character() -> None:
+    url = "https://example.com/" + "x" * 40
+    lines = wrap_line(f"链接：{url}", one, 16)
+    assert "".join(lines) == f"链接：{url}"
+    assert all(len(line) <= 16 for line in lines)
+
+
+def test_explicit_newlines_and_indentation_are_kept() -> None:
+    assert wrap_text("  Key: value\n\nnext", one, 40) == ["  Key: value", "", "next"]
+
+
+def test_blanks_survive_wrapping() -> None:
+    lines = wrap_line("签名：________ 日期：________", one, 12)
+    assert lines == ["签名：________", "日期：________"]
+
+
+def test_width_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="widen"):
+        wrap_line("x", one, 0)
