@@ -69,11 +69,18 @@ def match_option(labels: dict[str, list[str]], text: str) -> str | None:
     return None
 
 
+MULTIPLIERS = {"千": 1_000, "k": 1_000, "万": 10_000, "萬": 10_000, "亿": 100_000_000,
+               "億": 100_000_000}
+
+
 def _number(node: Node, text: str) -> float | int | Invalid:
-    numbers = re.findall(r"-?\d+(?:\.\d+)?", unicodedata.normalize("NFKC", text).replace(",", ""))
-    if len(numbers) != 1:
+    """One number; ``5万`` and ``3k`` are understood, anything ambiguous is refused."""
+    found = re.findall(r"(-?\d+(?:\.\d+)?)\s*(千|k|万|萬|亿|億)?",
+                       unicodedata.normalize("NFKC", text).replace(",", "").casefold())
+    if len(found) != 1:
         return Invalid("reprompt")
-    value = float(numbers[0])
+    digits, unit = found[0]
+    value = float(digits) * MULTIPLIERS.get(unit, 1)
     if node.integer:
         if value != int(value):
             return Invalid("reprompt")

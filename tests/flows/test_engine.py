@@ -188,3 +188,14 @@ def test_a_changed_pack_version_replays_saved_answers(demo_pack: Pack, now: dt.d
     assert "caller" not in step.state.answers
     assert any(isinstance(r, Message) and "updated" in r.text for r in step.replies)
     assert question(step).node == "caller"
+
+
+def test_amounts_with_chinese_units(now: dt.datetime) -> None:
+    from flows.answers import Invalid, parse_answer
+    from flows.schema import Node
+
+    node = Node(kind="number", text={"en": "How much?"}, min=0, max=10_000_000)
+    assert parse_answer(node, {}, "5万", now) == 50_000
+    assert parse_answer(node, {}, "3k", now) == 3_000
+    assert parse_answer(node, {}, "1.5万元", now) == 15_000
+    assert isinstance(parse_answer(node, {}, "5万 or 6万", now), Invalid)
