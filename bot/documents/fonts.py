@@ -92,15 +92,6 @@ def _prototype() -> tuple[TTFFont, bytes]:
         return _Cache.prototype, _Cache.data
 
 
-class _SubsetOnlyTTFont(ttLib.TTFont):  # type: ignore[misc]
-    """fpdf2 serialises the whole subset font with save(), then, for a CID-keyed
-    CFF font, discards that and embeds only the compiled CFF table: skip the
-    discarded work (~40 ms)."""
-
-    def save(self, file: object, reorderTables: bool | None = True) -> None:
-        return None
-
-
 def _fresh_ttfont(data: bytes) -> ttLib.TTFont:
     """A lazily parsed fontTools font for fpdf2 to subset in place at output time.
 
@@ -114,9 +105,7 @@ def _fresh_ttfont(data: bytes) -> ttLib.TTFont:
     bound. tests/documents/test_fonts.py checks that the embedded glyph
     programs equal those of a plain ``add_font``.
     """
-    ttfont = _SubsetOnlyTTFont(
-        BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True
-    )
+    ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
     for tag in _NOT_EMBEDDED:
         if tag in ttfont:
             del ttfont[tag]

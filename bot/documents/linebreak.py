@@ -86,7 +86,8 @@ def wrap_line(text: str, char_width: Callable[[str], float], max_width: float) -
                 current, current_w = current + segment, current_w + seg_w
             continue
         if segment == " ":  # the line ends here; the space is dropped
-            lines.append(current.rstrip(" "))
+            if current.strip():
+                lines.append(current.rstrip(" "))
             current, current_w = "", 0.0
             continue
         if current.strip():
@@ -101,8 +102,8 @@ def wrap_line(text: str, char_width: Callable[[str], float], max_width: float) -
                 lines.append(current)
                 current, current_w = "", 0.0
             current, current_w = current + char, current_w + w
-    if current or not lines:
-        lines.append(current.rstrip(" ") if lines else current)
+    if current.strip() or not lines:
+        lines.append(current.rstrip(" "))
     return lines
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.documents.linebreak import NO_LINE_END, NO_LINE_START, wrap_line, wrap_text
@@ -90,3 +92,14 @@ def test_blanks_survive_wrapping() -> None:
 def test_width_must_be_positive() -> None:
     with pytest.raises(ValueError, match="widen"):
         wrap_line("x", one, 0)
+
+
+def test_random_mixed_text_always_fits_and_loses_nothing_but_spaces() -> None:
+    rng = random.Random(20261128)
+    alphabet = "催收员威胁联系家人，。（）“”：abc XYZ 0123 -/_ "
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        width = rng.randint(1, 30)
+        lines = wrap_line(text, one, width)
+        assert all(len(line) <= width for line in lines), (text, width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (text, width, lines)

@@ -1,0 +1,27 @@
+"""Letters: a storage + engine view of a user's case turned into text, PDF and DOCX.
+
+Telegram-free, so the console and tests use exactly what the bot sends. Typical use::
+
+    context = build_context(pack, "regulator_complaint", incidents=rows, profile=profile,
+                            today=date.today(), state_json=conversation.state_json)
+    text = preview_text(pack, "regulator_complaint", context, chat_language="en")
+    files = render_files(pack, "regulator_complaint", context)   # [(name, bytes), ...]
+"""
+
+from bot.letters.context import build_context
+from bot.letters.output import (
+    letter_document,
+    missing_fields,
+    preview_text,
+    render_files,
+    write_letter_files,
+)
+
+__all__ = [
+    "build_context",
+    "letter_document",
+    "missing_fields",
+    "preview_text",
+    "render_files",
+    "write_letter_files",
+]

@@ -1,0 +1,292 @@
+"""Build a letter's template context from what storage holds and what the engine concludes.
+
+Storage keeps incidents as rows with JSON facts; the engine turns facts into findings. This
+module joins the two into the plain dict described by :class:`flows.letters.LetterContext`,
+in the letter's own language (a Chinese letter stays Chinese whatever the chat language).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from babel import Locale
+from babel.dates import format_date
+
+from flows.conditions import compile_condition
+from flows.facts import collect, display, plain
+from flows.letters import (
+    BLANK,
+    SENDER_FIELDS,
+    CitationContext,
+    Counts,
+    FindingContext,
+    IncidentContext,
+    LetterContext,
+    PublicOrderGroup,
+    known_facts,
+    letter_of,
+)
+from flows.pack import Pack
+from flows.render import SEVERITY_ORDER, findings
+from flows.state import State
+from storage.records import IncidentRow
+
+THIRD_PARTY_CONDITIONS = ("third_party_contact", "others_contacted")
+"""A pack's named condition (the first one it defines) saying that people other than the
+borrower were contacted; it gives ``counts.third_parties``."""
+
+PSL_REVISION = dt.date(2026, 1, 1)
+"""The revised public-order law takes effect (cn_law.md §2: old Art. 42 becomes Art. 50)."""
+
+_PUBLIC_ORDER: tuple[dict[str, Any], ...] = (
+    {  # cn_law.md §2, 2012 text, [verified-from-source]
+        "law": "《中华人民共和国治安管理处罚法》（2012年修正）", "article": "第四十二条",
+        "item": "第（五）项", "quote": "多次发送淫秽、侮辱、恐吓或者其他信息，干扰他人正常生活的",
+        "period": "2026年1月1日之前", "no_contact_order": False,
+        "confidence": "verified-from-source",
+    },
+    {  # cn_law.md §2, 2025 revision in force 2026-01-01, [secondary] (verbatim third-party quote)
+        "law": "《中华人民共和国治安管理处罚法》（2025年修订）", "article": "第五十条",
+        "item": "第一款第（五）项",
+        "quote": "多次发送淫秽、侮辱、恐吓等信息或者采取滋扰、纠缠、跟踪等方法，干扰他人正常生活的",
+        "period": "2026年1月1日及以后", "no_contact_order": True, "confidence": "secondary",
+    },
+)
+
+
+_VERBS = ("(have|are|were|will|owe|had|did|do|don't|can|may|say|said|told|asked|know|want|"
+          "need|paid|pay)")
+_FIRST_PERSON_EN = (
+    (rf"\b[Yy]ou {_VERBS}\b",
+     lambda m: {"are": "I am", "were": "I was"}.get(m[1], f"I {m[1]}")),
+    (r"\byourself\b", lambda m: "myself"), (r"\byours\b", lambda m: "mine"),
+    (r"\byour\b", lambda m: "my"), (r"\bYour\b", lambda m: "My"),
+    (r"\byou\b", lambda m: "me"), (r"\bYou\b", lambda m: "I"),
+)
+
+
+def first_person(text: str, language: str) -> str:
+    """A rule title as the user's own words: titles speak to the user ("your debt made
+    public"), a letter is the user speaking ("my debt made public")."""
+    if language.startswith("zh"):
+        return text.replace("您", "我").replace("你", "我")
+    if language.startswith("en"):
+        for pattern, change in _FIRST_PERSON_EN:
+            text = re.sub(pattern, change, text)
+    return text
+
+
+def locale_of(language: str) -> Locale:
+    return Locale.parse(language, sep="-")
+
+
+def one_line(text: str | None) -> str:
+    """User text on one line, so it can never start a heading or bullet of its own."""
+    return " ".join((text or "").split()) or BLANK
+
+
+def build_context(pack: Pack, letter_id: str, *, incidents: Sequence[IncidentRow] = (),
+                  profile: Mapping[str, str] | None = None, today: dt.date,
+                  facts: Mapping[str, Any] | None = None, state_json: str | None = None,
+                  language: str | None = None) -> LetterContext:
+    """Everything a template may use (see :class:`flows.letters.LetterContext`).
+
+    ``facts`` (plain, JSON-ready) or ``state_json`` is the latest interview; without either
+    (or when the saved state belongs to another pack version), the newest incident's facts
+    stand in. Only incidents reported with this pack are used.
+    ``language`` overrides the letter's own language (rarely wanted).
+    """
+    letter = letter_of(pack, letter_id)
+    lang = language or letter.language
+    rows = sorted((i for i in incidents if i.pack_id == pack.id), key=_when)
+    newest = sorted(rows, key=lambda i: (i.created_at, i.id), reverse=True)
+    saved = State.from_json(state_json) if state_json is not None else None
+    if saved is not None and (saved.pack, saved.pack_version) == (pack.id, pack.version):
+        state = saved.with_(language=lang)
+        latest = plain(pack, state)
+    else:  # no interview, or one from another pack or version: its answers may not fit
+        latest = dict(facts) if facts is not None else (
+            stored_facts(newest[0]) if newest else {})
+        state = _state_from_facts(pack, latest, lang)
+    profile = profile or {}
+    stored = [_state_from_facts(pack, stored_facts(row), lang) for row in newest]
+    return {
+        "letter": {"id": letter_id, "title": pack.text(letter.title, lang),
+                   "recipient": pack.text(letter.recipient, lang) or BLANK, "language": lang},
+        "today": format_date(today, "long", locale=locale_of(lang)),
+        "date": today.isoformat(),
+        "blank": BLANK,
+        "sender": {f: one_line(profile.get(f)) for f in SENDER_FIELDS},  # type: ignore[misc]
+        "lender": _party(pack, "lender", latest, newest),
+        "agency": _party(pack, "agency", latest, newest),
+        "facts": {name: latest.get(name) for name in sorted(known_facts(pack.data))},
+        "labels": _labels(pack, state, latest, lang),
+        "findings": _findings(pack, letter_id, [state] + stored, lang),
+        "incidents": [_incident(pack, row, lang) for row in rows],
+        "counts": _counts(pack, rows, stored),
+        "public_order_article": _public_order(rows, today),
+    }
+
+
+def stored_facts(row: IncidentRow) -> dict[str, Any]:
+    """An incident's facts; {} when the stored JSON is not a mapping (never crash a letter)."""
+    try:
+        value = json.loads(row.facts_json)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _moment(row: IncidentRow) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(row.occurred_at) if row.occurred_at else None
+    except ValueError:
+        return None
+
+
+def _when(row: IncidentRow) -> tuple[dt.datetime, int]:
+    """Oldest first by the contact's instant; undated ones by when they were reported."""
+    moment = _moment(row)
+    if moment is None or moment.tzinfo is None:
+        moment = dt.datetime.fromisoformat(row.created_at)
+    return moment.astimezone(dt.UTC), row.id
+
+
+def _state_from_facts(pack: Pack, facts: Mapping[str, Any], language: str) -> State:
+    """A finished conversation that would have produced these facts (for findings/labels)."""
+    nodes = {c.fact: node_id for node_id, c in pack.nodes.items() if c.fact}
+    answers = {nodes[name]: value for name, value in facts.items() if name in nodes}
+    path = [node_id for node_id in pack.nodes if node_id in answers]
+    cues = [str(cue) for cue in facts.get("cues") or []]
+    return State(pack=pack.id, pack_version=pack.version, language=language,
+                 timezone=pack.timezone, started_at="", answers=answers,
+                 cue_hits={path[0]: cues} if path and cues else {}, path=path, status="done")
+
+
+def _party(pack: Pack, field: str, latest: Mapping[str, Any],
+           newest: Sequence[IncidentRow]) -> str:
+    value = latest.get(pack.data.incident.get(field, ""))  # type: ignore[call-overload]
+    if not value:
+        value = next((getattr(row, field) for row in newest if getattr(row, field)), None)
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return one_line(str(value) if value is not None else None)
+
+
+def _labels(pack: Pack, state: State, latest: Mapping[str, Any],
+            lang: str) -> dict[str, str | None]:
+    shown = display(pack, state, dict(latest))
+    separator = "、" if lang.startswith(("zh", "ja")) else ", "
+    labels: dict[str, str | None] = {}
+    for name in sorted(known_facts(pack.data)):
+        value = shown.get(name)
+        if value is None or value == []:
+            labels[name] = None
+        elif isinstance(value, list):
+            labels[name] = separator.join(map(str, value))
+        elif pack.fact_kinds.get(name) == "datetime" and isinstance(value, str):
+            labels[name] = value[:16].replace("T", " ")
+        else:
+            labels[name] = one_line(str(value))
+    return labels
+
+
+def _findings(pack: Pack, letter_id: str, states: Sequence[State],
+              lang: str) -> list[FindingContext]:
+    """Findings that point at this letter (the rule's ``letters:``) and cite a source, from the
+    latest interview, then from older incidents (first wording kept). A finding without a
+    citation is left out: a letter states only what it can source."""
+    seen: dict[str, FindingContext] = {}
+    for index, one in enumerate(states):
+        try:
+            views = findings(pack, one, collect(pack, one))
+        except (ValueError, TypeError):
+            if index == 0:
+                raise
+            continue  # an incident stored by an older pack whose answers no longer fit
+        for view in views:
+            if view.rule in seen or letter_id not in view.letters or not view.citations:
+                continue
+            citations: list[CitationContext] = [
+                {"law": c.law, "article": c.article, "effective": c.effective, "url": c.url,
+                 "quote": c.quote, "confidence": c.confidence,
+                 "reported": pack.ui("reported_wording", lang)
+                 if c.confidence == "secondary" else ""}
+                for c in view.citations]
+            seen[view.rule] = {"rule": view.rule, "severity": view.severity,
+                               "title": first_person(view.title, lang),
+                               "explanation": view.explanation,
+                               "citations": citations}
+    return sorted(seen.values(), key=lambda f: SEVERITY_ORDER[f["severity"]])
+
+
+def _incident(pack: Pack, row: IncidentRow, lang: str) -> IncidentContext:
+    moment = _moment(row)
+    who = " / ".join(one_line(x) for x in (row.agency, row.lender) if x and x.strip())
+    return {
+        "date": moment.strftime("%Y-%m-%d") if moment else BLANK,
+        "time": moment.strftime("%H:%M") if moment else BLANK,
+        "channel": _channel_label(pack, row.channel, lang),
+        "number": one_line(row.caller_number),
+        "who": who or BLANK,
+        "what": one_line(row.description),
+    }
+
+
+def _channel_label(pack: Pack, value: str | None, lang: str) -> str:
+    """The channel option's label (storage keeps option ids, comma-joined for several)."""
+    if not value:
+        return BLANK
+    fact = pack.data.incident.get("channel")
+    node = next((c.node for c in pack.nodes.values() if fact and c.fact == fact), None)
+    labels = {o.id: pack.text(o.label, lang) for o in (node.options or []) if node} \
+        if node else {}
+    return one_line(", ".join(labels.get(part.strip(), part.strip())
+                              for part in value.split(",")))
+
+
+def _counts(pack: Pack, rows: Sequence[IncidentRow], stored: Sequence[State]) -> Counts:
+    moments = [m for m in map(_moment, rows) if m is not None]
+    days = sorted(m.date() for m in moments)
+    busiest, start = 0, 0
+    for end, day in enumerate(days):
+        while (day - days[start]).days >= 7:
+            start += 1
+        busiest = max(busiest, end - start + 1)
+    third: int | None = None
+    name = next((n for n in THIRD_PARTY_CONDITIONS if n in pack.data.conditions), None)
+    if name is not None:
+        condition = pack.data.conditions[name]
+        holds = compile_condition(condition, pack.data.conditions)
+        third = 0
+        for state in stored:
+            try:
+                third += bool(holds(collect(pack, state)))
+            except (ValueError, TypeError):
+                continue  # an incident stored by an older pack whose answers no longer fit
+    return {
+        "total": len(rows), "dated": len(moments), "busiest_7_days": busiest,
+        "at_night": sum(1 for m in moments if m.hour >= 22 or m.hour < 8),
+        "outside_8_to_21": sum(1 for m in moments if m.hour >= 21 or m.hour < 8),
+        "third_parties": third,
+        "first": days[0].isoformat() if days else BLANK,
+        "last": days[-1].isoformat() if days else BLANK,
+    }
+
+
+def _public_order(rows: Sequence[IncidentRow], today: dt.date) -> list[PublicOrderGroup]:
+    """Which version of the public-order law was in force on each contact's date."""
+    dates = sorted(m.date() for m in map(_moment, rows) if m is not None)
+    periods = ([d for d in dates if d < PSL_REVISION], [d for d in dates if d >= PSL_REVISION])
+    groups = [_group(data, days) for data, days in zip(_PUBLIC_ORDER, periods, strict=True)
+              if days]
+    return groups or [_group(_PUBLIC_ORDER[today >= PSL_REVISION], [])]
+
+
+def _group(data: Mapping[str, Any], days: Sequence[dt.date]) -> PublicOrderGroup:
+    first, last = (days[0].isoformat(), days[-1].isoformat()) if days else (BLANK, BLANK)
+    return cast(PublicOrderGroup, {**data, "count": len(days), "first": first, "last": last})
