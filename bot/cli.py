@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--pack", help="a pack id (cn, us, elsewhere) or a pack folder's path")
     chat.add_argument("--lang", help="language: en, zh-Hans or zh-Hant")
     chat.add_argument("--user", default="console", help="who you are (keeps separate histories)")
+    chat.add_argument("--letters-dir", type=Path, help="where /letter writes PDF and DOCX files "
+                      "(default: $CALLSHIELD_LETTERS_DIR or ./callshield-letters)")
     flows = commands.add_parser("flows", help="check operator packs")
     flows_commands = flows.add_subparsers(dest="flows_command", required=True)
     validate = flows_commands.add_parser("validate", help="report every problem in packs")
@@ -51,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_telegram(settings)
     pack = getattr(args, "pack", None)
+    letters_dir = getattr(args, "letters_dir", None) or settings.letters_dir
     return asyncio.run(_chat(settings, pack, getattr(args, "lang", None),
-                             getattr(args, "user", "console")))
+                             getattr(args, "user", "console"), letters_dir))
 
 
 def _targets(paths: list[str]) -> list[str]:
@@ -106,7 +109,8 @@ def test(paths: list[str], walks: int) -> int:
     return 1 if failed else 0
 
 
-async def _chat(settings: Settings, pack: str | None, language: str | None, user: str) -> int:
+async def _chat(settings: Settings, pack: str | None, language: str | None, user: str,
+                letters_dir: Path) -> int:
     from bot.console import chat
     from bot.packs import load_all
     from bot.service import GuidanceService
@@ -134,7 +138,7 @@ async def _chat(settings: Settings, pack: str | None, language: str | None, user
         return 2
     try:
         return await chat(GuidanceService(store, packs, channel="console"), user,
-                          pack=pack, language=language)
+                          pack=pack, language=language, letters_dir=letters_dir)
     finally:
         await store.close()
 

@@ -7,9 +7,12 @@ stdin is a pipe and tests can drive it as a subprocess.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TextIO
 
+from bot.console_letters import ConsoleLetters
 from bot.formatting import result_sections
+from bot.letters.desk import LetterDesk
 from bot.service import GuidanceService
 from flows import Message, Question, Reply, Result, events
 
@@ -21,6 +24,8 @@ COMMANDS = {
     "/why": "why we ask the current question",
     "/unsafe": "I feel unsafe: where to get help now",
     "/rights": "show the findings of your last report",
+    "/letters": "letters drafted from your reports",
+    "/letter": "draft a letter, e.g. /letter 1: preview and PDF/DOCX files",
     "/help": "show this help",
     "/quit": "leave (everything you told us is saved)",
 }
@@ -30,11 +35,13 @@ JURISDICTIONS = [("cn", "Mainland China / 中国大陆"), ("us", "United States"
 
 class Console:
     def __init__(self, service: GuidanceService, *, stdin: TextIO = sys.stdin,
-                 stdout: TextIO = sys.stdout) -> None:
+                 stdout: TextIO = sys.stdout, letters_dir: Path = Path("callshield-letters"),
+                 ) -> None:
         self.service = service
         self.stdin = stdin
         self.stdout = stdout
         self.question: Question | None = None
+        self.letters = ConsoleLetters(LetterDesk(service), letters_dir, self.say, self.read)
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -67,6 +74,11 @@ class Console:
             if line is None or line.strip() == "/quit":
                 self.say("Saved. Goodbye. / 已保存，再见。")
                 return 0
+            command, _, argument = line.strip().partition(" ")
+            if command in ("/letters", "/letter"):
+                await (self.letters.draft(user, argument) if command == "/letter" and argument
+                       else self.letters.list(user))
+                continue
             event = self.to_event(line)
             if event is None:
                 continue
@@ -140,9 +152,10 @@ class Console:
                 for section in result_sections(reply):
                     self.say(section)
                     self.say("")
-                self.say("/restart = report another contact · /quit")
+                self.say("/restart = report another contact · /letters = draft a letter · /quit")
 
 
 async def chat(service: GuidanceService, external_id: str, *, pack: str | None,
-               language: str | None) -> int:
-    return await Console(service).run(external_id, pack=pack, language=language)
+               language: str | None, letters_dir: Path = Path("callshield-letters")) -> int:
+    return await Console(service, letters_dir=letters_dir).run(external_id, pack=pack,
+                                                                language=language)

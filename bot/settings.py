@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATABASE = "callshield.db"
+DEFAULT_LETTERS_DIR = "callshield-letters"
 TELEGRAM_API = "https://api.telegram.org"
 
 
@@ -24,6 +25,7 @@ class Settings:
     webhook_listen: str
     webhook_port: int
     log_level: str
+    letters_dir: Path  # where the console writes letter files (Telegram sends them instead)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -46,4 +48,5 @@ class Settings:
             webhook_listen=env.get("CALLSHIELD_WEBHOOK_LISTEN", "127.0.0.1"),
             webhook_port=int(port_text),
             log_level=env.get("CALLSHIELD_LOG_LEVEL", "INFO").upper(),
+            letters_dir=Path(env.get("CALLSHIELD_LETTERS_DIR") or DEFAULT_LETTERS_DIR),
         )

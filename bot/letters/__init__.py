@@ -10,18 +10,22 @@ Telegram-free, so the console and tests use exactly what the bot sends. Typical 
 
 from bot.letters.context import build_context
 from bot.letters.output import (
+    FORMATS,
     letter_document,
     missing_fields,
     preview_text,
+    render_file,
     render_files,
     write_letter_files,
 )
 
 __all__ = [
+    "FORMATS",
     "build_context",
     "letter_document",
     "missing_fields",
     "preview_text",
+    "render_file",
     "render_files",
     "write_letter_files",
 ]

@@ -127,13 +127,24 @@ def _party(context: LetterContext) -> str | None:
     return None
 
 
+FORMATS = ("pdf", "docx")
+"""The file formats a letter comes in: PDF to print or attach, DOCX to edit."""
+
+
+def render_file(pack: Pack, letter_id: str, context: LetterContext, kind: str,
+                root: Path | None = None) -> tuple[str, bytes]:
+    """One file (``kind`` is "pdf" or "docx"), named like 投诉信-惠今金融-2026-11-28.pdf."""
+    if kind not in FORMATS:
+        raise ValueError(f"unknown letter format {kind!r}: use one of {', '.join(FORMATS)}")
+    doc = letter_document(pack, letter_id, context, root)
+    data = render_pdf(doc) if kind == "pdf" else render_docx(doc)
+    return document_filename(doc.title, _party(context), context["date"], kind), data
+
+
 def render_files(pack: Pack, letter_id: str, context: LetterContext,
                  root: Path | None = None) -> list[tuple[str, bytes]]:
     """The PDF and the DOCX, named like 投诉信-惠今金融-2026-11-28.pdf."""
-    doc = letter_document(pack, letter_id, context, root)
-    party, day = _party(context), context["date"]
-    return [(document_filename(doc.title, party, day, "pdf"), render_pdf(doc)),
-            (document_filename(doc.title, party, day, "docx"), render_docx(doc))]
+    return [render_file(pack, letter_id, context, kind, root) for kind in FORMATS]
 
 
 def write_letter_files(folder: Path, pack: Pack, letter_id: str, context: LetterContext,

@@ -16,8 +16,10 @@ from telegram import InputFile, Message as TgMessage, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.letters.desk import LetterDesk
 from bot.service import GuidanceService, Turn
 from bot.telegram import render as r
+from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
 from bot.telegram.sender import Sender
 from bot.telegram.texts import LANGUAGES, language_from_code, t
 from flows import Result, events
@@ -32,6 +34,7 @@ SIMPLE = {"back": events.Back, "restart": events.Restart, "cancel": events.Cance
 class Channel:
     def __init__(self, service: GuidanceService) -> None:
         self.service = service
+        self.letters = LetterScreens(LetterDesk(service))
 
     # -- entry --------------------------------------------------------------------------
     async def on_update(self, update: Update, context: Context) -> None:
@@ -67,7 +70,16 @@ class Channel:
         if text is not None and text.startswith("/"):
             command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 \
                 else ""
+            await self.letters.stop_waiting(context, user)
             await self.on_command(command, context, send, user)
+            return
+        pending = await self.letters.awaiting(context, user)
+        if pending is not None:  # the user is giving a detail for a letter
+            if text is None:
+                await send.outs([r.Out(html.escape(t(user.language, "cannot_use"))),
+                                 self.letters.again(user, pending)])
+            else:
+                await send.outs(await self.letters.on_text(text, pending, context, user))
             return
         if self.service.pack_for(user) is None:
             await send.outs([r.jurisdiction_chooser(self.service.packs, user.language)])
@@ -125,6 +137,8 @@ class Channel:
         kind, _, rest = data.partition(":")
         pressed = query.message.message_id if query.message is not None else None
         lang = user.language
+        if kind not in LETTER_KINDS:  # the user went elsewhere: typed text is no detail now
+            await self.letters.stop_waiting(context, user)
         if kind == "j" and rest in self.service.packs:
             user = await self.service.set_jurisdiction(user, rest)
             name = r.jurisdiction_name(rest, self.service.packs, lang)
@@ -136,6 +150,9 @@ class Channel:
         elif kind == "x" and rest == "yes":
             await self.service.forget(user)
             await send.edit_then(pressed, [r.Out(html.escape(t(lang, "deleted")))])
+        elif kind in LETTER_KINDS and self.service.pack_for(user) is not None:
+            await self.letters.on_button(kind, rest, context, send, user)
+            return
         elif kind == "m":
             await self.on_menu(rest, context, send, user)
         elif self.service.pack_for(user) is None:
@@ -165,7 +182,7 @@ class Channel:
         elif item == "rights":
             outs = await self._rights(user)
         elif item == "letters":
-            outs = await self._letters(user)
+            outs = await self.letters.menu(user)
         elif item == "unsafe":
             text = pack.text(pack.data.safety.unsafe, lang or pack.default_language)
             outs = [r.Out(r.TONE_MARK["safety"] + html.escape(text)), r.menu(lang)]
@@ -196,14 +213,6 @@ class Channel:
         if result is None:
             return [r.Out(html.escape(t(user.language, "no_result"))), r.menu(user.language)]
         return r.render([result]) + [r.menu(user.language)]
-
-    async def _letters(self, user: UserRow) -> list[r.Out]:
-        result = await self.service.last_result(user)
-        lang = user.language
-        if result is None or not result.letters:
-            return [r.Out(html.escape(t(lang, "letters_none"))), r.menu(lang)]
-        items = "\n".join(f"• {letter.title}" for letter in result.letters)
-        return [r.Out(html.escape(t(lang, "letters_soon", items=items))), r.menu(lang)]
 
     async def _language(self, context: Context, send: Sender, user: UserRow, language: str,
                         pressed: int | None) -> None:

@@ -27,9 +27,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "m_settings": "Settings and privacy",
         "no_result": "You have not finished a report yet. Tap \u201cI just got a collection "
         "call\u201d to start one.",
-        "letters_none": "Your last report did not suggest any letter yet.",
-        "letters_soon": "Letters your last report suggests:\n{items}\n\nDrafting them for "
-        "you comes next in CallShield.",
+        "letters_none": "Finish a report first (tap \u201cI just got a collection call\u201d): "
+        "a letter is built from what you reported.",
+        "letters_not_here": "We have no letters for this region yet. The guidance in your "
+        "report still tells you where to complain.",
+        "letters_menu": "Letters drafted from your reports. \u2b50 marks those that fit what "
+        "you told us. Tap one to see it.",
+        "detail_ask": "{prompt}\n\nType it, or tap \u201cSkip\u201d: the letter then shows a "
+        "blank line to fill in by hand. What you type is kept with your data "
+        "(/delete_my_data erases it).",
+        "detail_saved": "Saved: {label}.",
+        "detail_empty": "That was empty. Type the detail, or tap \u201cSkip\u201d.",
+        "detail_too_long": "That is longer than {limit} characters. Please shorten it, or tap "
+        "\u201cSkip\u201d.",
+        "b_skip": "Skip",
+        "letter_ready": "Your letter is below. Copy the text into a web form, or download it "
+        "with the buttons at the end. It is a draft, <b>not legal advice</b>: check the facts "
+        "and fill in the blanks before you send it.",
+        "letter_download": "Download the letter:",
+        "b_pdf": "Download PDF",
+        "b_docx": "Download DOCX (editable)",
+        "b_redo_details": "Re-enter my details",
+        "b_other_letters": "Other letters",
+        "letter_caption": "{title}. A draft, not legal advice.",
+        "letter_gone": "That letter is not available any more. Here are the letters you can "
+        "have now.",
+        "letter_working": "Preparing the file\u2026",
         "settings": "Settings and privacy.\nLanguage: {lang_name}\nWhere: {jurisdiction}\n\n"
         "We store your answers, your reports and when you used the bot. Never shared. "
         "/export_my_data sends you a copy; /delete_my_data erases all of it.",
@@ -70,8 +93,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "m_unsafe": "我感到不安全",
         "m_settings": "设置与隐私",
         "no_result": "您还没有完成记录。点“我刚接到催收电话”开始。",
-        "letters_none": "您上次的记录还没有建议任何信件。",
-        "letters_soon": "您上次的记录建议的信件：\n{items}\n\n帮您起草信件的功能即将推出。",
+        "letters_none": "请先完成一次记录（点“我刚接到催收电话”）：信件根据您记录的内容起草。",
+        "letters_not_here": "这个地区暂时没有信件模板。您记录中的指引仍会告诉您可以向哪里投诉。",
+        "letters_menu": "根据您的记录起草的信件。\u2b50 表示与您所说情况相符的信件。点一封查看。",
+        "detail_ask": "{prompt}\n\n请直接输入，或点“跳过”：信中会留一条空白，由您手写填上。"
+        "您输入的内容与您的其他数据一起保存（/delete_my_data 可删除）。",
+        "detail_saved": "已保存：{label}。",
+        "detail_empty": "内容是空的。请输入，或点“跳过”。",
+        "detail_too_long": "内容超过 {limit} 个字。请缩短，或点“跳过”。",
+        "b_skip": "跳过",
+        "letter_ready": "信件如下。可以把文字复制到网上投诉表单，也可以用最后的按钮下载。"
+        "这是草稿，<b>不是法律意见</b>：发送前请核对事实并填写空白处。",
+        "letter_download": "下载信件：",
+        "b_pdf": "下载 PDF",
+        "b_docx": "下载 DOCX（可编辑）",
+        "b_redo_details": "重新填写我的信息",
+        "b_other_letters": "其他信件",
+        "letter_caption": "{title}。草稿，不是法律意见。",
+        "letter_gone": "这封信已不再提供。以下是您现在可以起草的信件。",
+        "letter_working": "正在生成文件……",
         "settings": "设置与隐私。\n语言：{lang_name}\n地区：{jurisdiction}\n\n"
         "我们保存您的回答、记录和使用时间，绝不分享。/export_my_data 发送副本；"
         "/delete_my_data 删除全部。",
@@ -109,8 +149,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "m_unsafe": "我感到不安全",
         "m_settings": "設定與隱私",
         "no_result": "您還沒有完成紀錄。點「我剛接到催收電話」開始。",
-        "letters_none": "您上次的紀錄還沒有建議任何信件。",
-        "letters_soon": "您上次的紀錄建議的信件：\n{items}\n\n幫您起草信件的功能即將推出。",
+        "letters_none": "請先完成一次紀錄（點「我剛接到催收電話」）：信件根據您紀錄的內容起草。",
+        "letters_not_here": "這個地區暫時沒有信件範本。您紀錄中的指引仍會告訴您可以向哪裡投訴。",
+        "letters_menu": "根據您的紀錄起草的信件。\u2b50 表示與您所說情況相符的信件。點一封查看。",
+        "detail_ask": "{prompt}\n\n請直接輸入，或點「略過」：信中會留一條空白，由您手寫填上。"
+        "您輸入的內容與您的其他資料一起儲存（/delete_my_data 可刪除）。",
+        "detail_saved": "已儲存：{label}。",
+        "detail_empty": "內容是空的。請輸入，或點「略過」。",
+        "detail_too_long": "內容超過 {limit} 個字。請縮短，或點「略過」。",
+        "b_skip": "略過",
+        "letter_ready": "信件如下。可以把文字複製到網上投訴表單，也可以用最後的按鈕下載。"
+        "這是草稿，<b>不是法律意見</b>：傳送前請核對事實並填寫空白處。",
+        "letter_download": "下載信件：",
+        "b_pdf": "下載 PDF",
+        "b_docx": "下載 DOCX（可編輯）",
+        "b_redo_details": "重新填寫我的資料",
+        "b_other_letters": "其他信件",
+        "letter_caption": "{title}。草稿，不是法律意見。",
+        "letter_gone": "這封信已不再提供。以下是您現在可以起草的信件。",
+        "letter_working": "正在產生檔案……",
         "settings": "設定與隱私。\n語言：{lang_name}\n地區：{jurisdiction}\n\n"
         "我們儲存您的回答、紀錄和使用時間，絕不分享。/export_my_data 傳送副本；"
         "/delete_my_data 刪除全部。",

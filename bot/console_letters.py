@@ -1,0 +1,84 @@
+"""Letters in the console: list them, ask the details (Enter skips), print, write the files.
+
+The same :class:`~bot.letters.desk.LetterDesk` as Telegram, so both channels offer the same
+letters in the same order and store the same details; here the PDF and the DOCX are written
+into a folder and their paths printed, instead of being sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterDesk, Pending
+from bot.letters.words import detail_label, detail_prompt
+from storage import UserRow
+
+Say = Callable[[str], None]
+Read = Callable[[str], "str | None"]
+
+
+class ConsoleLetters:
+    def __init__(self, desk: LetterDesk, folder: Path, say: Say, read: Read) -> None:
+        self.desk = desk
+        self.folder = folder
+        self.say = say
+        self.read = read
+
+    async def list(self, user: UserRow) -> None:
+        choices = await self.desk.choices(user)
+        if not choices:
+            self.say("We have no letters for this region yet. / 这个地区暂时没有信件模板。")
+            return
+        if not await self.desk.has_reports(user):
+            self.say("Finish a report first: a letter is built from what you reported. "
+                     "/ 请先完成一次记录：信件根据您记录的内容起草。")
+            return
+        self.say("Letters drafted from your reports (* fits your last report):")
+        for number, choice in enumerate(choices, start=1):
+            self.say(f"  {number}. {'* ' if choice.suggested else ''}{choice.title}")
+        self.say("Type /letter and a number, e.g. /letter 1. / 输入 /letter 加编号。")
+
+    async def draft(self, user: UserRow, argument: str) -> None:
+        choices = await self.desk.choices(user)
+        text = argument.strip()
+        ids = [c.id for c in choices]
+        if text.isdigit() and 1 <= int(text) <= len(choices):
+            letter = ids[int(text) - 1]
+        elif text in ids:
+            letter = text
+        else:
+            self.say("Which letter? Type /letters to see the list. / 请先输入 /letters 查看列表。")
+            return
+        if not await self.desk.has_reports(user):
+            await self.list(user)
+            return
+        if not await self._ask_details(user, letter):
+            return
+        self.say("")
+        self.say(await self.desk.preview(user, letter))
+        paths = await self.desk.write(user, letter, self.folder)
+        self.say("Files written / 文件已保存:")
+        for path in paths:
+            self.say(f"  {path}")
+
+    async def _ask_details(self, user: UserRow, letter: str) -> bool:
+        """Ask each missing detail once; False when input ended (nothing is written then)."""
+        field = await self.desk.next_detail(user, letter)
+        lang = user.language
+        while field is not None:
+            pending = Pending(letter, field)
+            await self.desk.ask(user, letter, field)
+            self.say(f"{detail_label(field, lang)}: {detail_prompt(field, lang)}")
+            line = self.read(f"  (Enter = skip, at most {MAX_DETAIL} characters) > ")
+            if line is None:
+                await self.desk.ask(user, letter, None)
+                return False
+            if not line.strip():
+                field = await self.desk.skip(user, pending)
+                continue
+            try:
+                field = await self.desk.give(user, pending, line)
+            except DetailRejected:
+                self.say(f"That is longer than {MAX_DETAIL} characters; please shorten it.")
+        return True

@@ -1,0 +1,191 @@
+"""The letter desk: which letters a user can have, the details they need, and the files.
+
+Channel-independent, so Telegram and the console offer the same letters in the same order and
+ask for the same details. The details a user types (name, ID number, address...) are stored
+in their profile — deleted with the rest of their data — and each one can be skipped: a
+skipped detail prints as a blank to fill in by hand. Which detail is being asked is stored
+too, so an answer typed after a restart still lands in the right place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.letters.context import build_context
+from bot.letters.output import preview_text, render_file, write_letter_files
+from bot.service import GuidanceService
+from flows import Pack
+from flows.letters import LetterContext, letter_of
+from storage import UserRow
+
+PENDING_KEY = "letter_in_progress"
+"""Profile key holding "<letter id> <field>" while the bot waits for that detail."""
+
+MAX_DETAIL = 200
+"""Longest detail we accept (characters); a postal address fits, a pasted essay does not."""
+
+
+@dataclass(frozen=True, slots=True)
+class LetterChoice:
+    id: str
+    title: str  # in the chat's language
+    suggested: bool  # a finding of the user's last report names this letter
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The detail the bot is waiting for, for which letter."""
+
+    letter: str
+    field: str
+
+
+class DetailRejected(ValueError):
+    """A typed detail we cannot use; ``reason`` is a key of the channel's texts."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class LetterDesk:
+    def __init__(self, service: GuidanceService) -> None:
+        self.service = service
+
+    # -- what can be drafted -------------------------------------------------------------
+    async def choices(self, user: UserRow) -> list[LetterChoice]:
+        """Every letter of the user's pack; those their last report points at come first."""
+        pack = self.service.pack_for(user)
+        if pack is None:
+            return []
+        result = await self.service.last_result(user)
+        suggested = [letter.id for letter in result.letters] if result is not None else []
+        language = user.language or pack.default_language
+        order = suggested + [lid for lid in pack.data.letters if lid not in suggested]
+        return [LetterChoice(lid, pack.text(pack.data.letters[lid].title, language),
+                             lid in suggested) for lid in order if lid in pack.data.letters]
+
+    async def has_reports(self, user: UserRow) -> bool:
+        """A letter needs at least one finished report of this pack to say anything."""
+        pack = self.service.pack_for(user)
+        return pack is not None and any(
+            i.pack_id == pack.id for i in await self.service.incidents(user))
+
+    def letter_exists(self, user: UserRow, letter_id: str) -> bool:
+        pack = self.service.pack_for(user)
+        return pack is not None and letter_id in pack.data.letters
+
+    # -- the details a letter needs ------------------------------------------------------
+    def fields(self, user: UserRow, letter_id: str) -> tuple[str, ...]:
+        """The sender details this letter prints (each one the user may give or skip)."""
+        return tuple(letter_of(self._pack(user), letter_id).fields)
+
+    async def next_detail(self, user: UserRow, letter_id: str,
+                          after: str | None = None) -> str | None:
+        """The first detail this letter needs that the user has not given, after ``after``.
+
+        Asking in the letter's order and only forward means a skipped detail is not asked
+        again for this letter.
+        """
+        pack = self._pack(user)
+        fields = list(letter_of(pack, letter_id).fields)
+        if after is not None and after in fields:
+            fields = fields[fields.index(after) + 1:]
+        profile = await self.service.store.get_profile(user.id)
+        return next((f for f in fields if not profile.get(f, "").strip()), None)
+
+    async def pending(self, user: UserRow) -> Pending | None:
+        """The detail being asked, if any (and only while its letter still exists)."""
+        value = (await self.service.store.get_profile(user.id)).get(PENDING_KEY, "")
+        letter, _, field = value.partition(" ")
+        if not field or not self.letter_exists(user, letter):
+            return None
+        return Pending(letter, field)
+
+    async def ask(self, user: UserRow, letter_id: str, field: str | None) -> None:
+        """Remember which detail we wait for (None: we wait for nothing)."""
+        value = f"{letter_id} {field}" if field else None
+        await self.service.store.set_profile_field(user.id, PENDING_KEY, value)
+
+    async def give(self, user: UserRow, pending: Pending, text: str) -> str | None:
+        """Store a typed detail; the next detail to ask (or None). Rejects unusable text."""
+        value = " ".join(text.split())
+        if not value:
+            raise DetailRejected("detail_empty")
+        if len(value) > MAX_DETAIL:
+            raise DetailRejected("detail_too_long")
+        async with self.service.store.transaction():
+            await self.service.store.set_profile_field(user.id, pending.field, value)
+            following = await self.next_detail(user, pending.letter, after=pending.field)
+            await self.ask(user, pending.letter, following)
+        return following
+
+    async def skip(self, user: UserRow, pending: Pending) -> str | None:
+        """Leave a detail blank for this letter; the next detail to ask (or None)."""
+        following = await self.next_detail(user, pending.letter, after=pending.field)
+        await self.ask(user, pending.letter, following)
+        return following
+
+    async def details(self, user: UserRow) -> dict[str, str]:
+        """The letter details the user has given (not the desk's own bookkeeping)."""
+        profile = await self.service.store.get_profile(user.id)
+        return {k: v for k, v in profile.items() if k != PENDING_KEY}
+
+    async def forget_details(self, user: UserRow, fields: tuple[str, ...]) -> None:
+        async with self.service.store.transaction():
+            for field in (*fields, PENDING_KEY):
+                await self.service.store.set_profile_field(user.id, field, None)
+
+    # -- the letter itself ---------------------------------------------------------------
+    async def context(self, user: UserRow, letter_id: str) -> LetterContext:
+        """The template context from every incident, the profile and the last interview."""
+        pack = self._pack(user)
+        row = await self.service.store.load_conversation(user.id)
+        state_json = row.state_json if row is not None and row.pack_id == pack.id else None
+        return build_context(pack, letter_id, incidents=await self.service.incidents(user),
+                             profile=await self.details(user), today=self.today(user, pack),
+                             state_json=state_json)
+
+    def today(self, user: UserRow, pack: Pack) -> dt.date:
+        """The user's local date (letters are dated as the user sees the calendar)."""
+        zone = user.timezone or pack.timezone
+        try:
+            return self.service.clock().astimezone(zoneinfo.ZoneInfo(zone)).date()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.service.clock().date()
+
+    async def preview(self, user: UserRow, letter_id: str) -> str:
+        pack = self._pack(user)
+        context = await self.context(user, letter_id)
+        return preview_text(pack, letter_id, context,
+                            chat_language=user.language or pack.default_language)
+
+    async def file(self, user: UserRow, letter_id: str, kind: str) -> tuple[str, bytes]:
+        """(file name, bytes) of the letter as ``kind`` ("pdf" or "docx").
+
+        Rendering takes a few hundred milliseconds of CPU, so it runs in a worker thread and
+        other users' updates keep flowing meanwhile.
+        """
+        pack = self._pack(user)
+        context = await self.context(user, letter_id)
+        name, data = await asyncio.to_thread(render_file, pack, letter_id, context, kind)
+        await self.service.store.audit(user.id, "letter_drafted", f"letter={letter_id} {kind}")
+        return name, data
+
+    async def write(self, user: UserRow, letter_id: str, folder: Path) -> list[Path]:
+        """Write the PDF and the DOCX into ``folder`` (the console's way); their paths."""
+        pack = self._pack(user)
+        context = await self.context(user, letter_id)
+        paths = await asyncio.to_thread(write_letter_files, folder, pack, letter_id, context)
+        await self.service.store.audit(user.id, "letter_drafted", f"letter={letter_id} files")
+        return paths
+
+    def _pack(self, user: UserRow) -> Pack:
+        pack = self.service.pack_for(user)
+        if pack is None:
+            raise LookupError("the user has not chosen a jurisdiction we serve")
+        return pack

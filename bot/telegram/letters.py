@@ -1,0 +1,159 @@
+"""The letters screens in Telegram: choose a letter, give (or skip) details, preview, download.
+
+Button data (all ids are pack ids of at most 32 characters, so every payload stays far below
+Telegram's 64 bytes; no user text ever goes into a button):
+
+* ``L:<letter>``            open a letter (ask missing details, then preview)
+* ``Ls:<letter>:<field>``   skip the detail being asked
+* ``Lr:<letter>``           re-enter my details for this letter
+* ``Lp:<letter>`` / ``Ld:<letter>``   send the PDF / the DOCX
+
+Whether a detail is awaited is kept in the profile (so it survives a restart) and mirrored in
+``chat_data`` so that the common case — no letter in progress — costs no database read.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.ext import ContextTypes
+
+from bot.formatting import split_message
+from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterDesk, Pending
+from bot.letters.words import detail_label, detail_prompt
+from bot.telegram import render as r
+from bot.telegram.sender import Sender
+from bot.telegram.texts import t
+from storage import UserRow
+
+logger = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+KINDS = frozenset({"L", "Ls", "Lr", "Lp", "Ld"})
+PREVIEW_PART = 3000  # characters of preview per message; escaped, it stays under 4096
+_WAITING = "letter_detail_awaited"  # chat_data key: True / False / absent (= not known yet)
+
+
+class LetterScreens:
+    def __init__(self, desk: LetterDesk) -> None:
+        self.desk = desk
+
+    # -- the list ------------------------------------------------------------------------
+    async def menu(self, user: UserRow) -> list[r.Out]:
+        lang = user.language
+        choices = await self.desk.choices(user)
+        if not choices:
+            return [r.Out(html.escape(t(lang, "letters_not_here"))), r.menu(lang)]
+        if not await self.desk.has_reports(user):
+            return [r.Out(html.escape(t(lang, "letters_none"))), r.menu(lang)]
+        rows = [[InlineKeyboardButton(("\u2b50 " if c.suggested else "") + c.title,
+                                      callback_data=f"L:{c.id}")] for c in choices]
+        return [r.Out(html.escape(t(lang, "letters_menu")), InlineKeyboardMarkup(rows))]
+
+    # -- buttons -------------------------------------------------------------------------
+    async def on_button(self, kind: str, rest: str, context: Context, send: Sender,
+                        user: UserRow) -> None:
+        letter, _, field = rest.partition(":")
+        if not self.desk.letter_exists(user, letter):
+            await send.outs([r.Out(html.escape(t(user.language, "letter_gone")))]
+                            + await self.menu(user))
+            return
+        if kind in ("Lp", "Ld"):
+            await self._send_file(send, user, letter, "pdf" if kind == "Lp" else "docx")
+            return
+        if kind == "Lr":
+            await self.desk.forget_details(user, self.desk.fields(user, letter))
+            outs = await self._ask_or_show(context, user, letter,
+                                           await self.desk.next_detail(user, letter))
+        elif kind == "Ls":
+            pending = await self.desk.pending(user)
+            if pending is None or pending != Pending(letter, field):  # an old Skip button
+                outs = await self._current(context, user, letter)
+            else:
+                outs = await self._ask_or_show(context, user, letter,
+                                               await self.desk.skip(user, pending))
+        else:
+            outs = await self._ask_or_show(context, user, letter,
+                                           await self.desk.next_detail(user, letter))
+        await send.outs(outs)
+
+    # -- typed details -------------------------------------------------------------------
+    async def awaiting(self, context: Context, user: UserRow) -> Pending | None:
+        """The detail awaited from this chat, if any; reads storage once per process."""
+        if context.chat_data.get(_WAITING) is False:
+            return None
+        pending = await self.desk.pending(user)
+        context.chat_data[_WAITING] = pending is not None
+        return pending
+
+    async def stop_waiting(self, context: Context, user: UserRow) -> None:
+        """The user went elsewhere (menu, interview, command): stop treating text as a detail."""
+        if await self.awaiting(context, user) is not None:
+            await self.desk.ask(user, "", None)
+            context.chat_data[_WAITING] = False
+
+    async def on_text(self, text: str, pending: Pending, context: Context,
+                      user: UserRow) -> list[r.Out]:
+        lang = user.language
+        try:
+            following = await self.desk.give(user, pending, text)
+        except DetailRejected as rejected:
+            return [r.Out(html.escape(t(lang, rejected.reason, limit=str(MAX_DETAIL)))),
+                    self.again(user, pending)]
+        saved = r.Out(html.escape(t(lang, "detail_saved",
+                                    label=detail_label(pending.field, lang))))
+        return [saved] + await self._ask_or_show(context, user, pending.letter, following)
+
+    def again(self, user: UserRow, pending: Pending) -> r.Out:
+        """The awaited detail's question once more (after something we could not use)."""
+        return self._ask_out(user, pending.letter, pending.field)
+
+    # -- pieces --------------------------------------------------------------------------
+    async def _current(self, context: Context, user: UserRow, letter: str) -> list[r.Out]:
+        pending = await self.desk.pending(user)
+        if pending is not None:
+            context.chat_data[_WAITING] = True
+            return [self._ask_out(user, pending.letter, pending.field)]
+        return await self._ask_or_show(context, user, letter,
+                                       await self.desk.next_detail(user, letter))
+
+    async def _ask_or_show(self, context: Context, user: UserRow, letter: str,
+                           field: str | None) -> list[r.Out]:
+        await self.desk.ask(user, letter, field)
+        context.chat_data[_WAITING] = field is not None
+        if field is not None:
+            return [self._ask_out(user, letter, field)]
+        return await self._preview(user, letter)
+
+    def _ask_out(self, user: UserRow, letter: str, field: str) -> r.Out:
+        lang = user.language
+        text = t(lang, "detail_ask", prompt=detail_prompt(field, lang))
+        skip = InlineKeyboardButton(t(lang, "b_skip"), callback_data=f"Ls:{letter}:{field}")
+        return r.Out(html.escape(text), InlineKeyboardMarkup([[skip]]))
+
+    async def _preview(self, user: UserRow, letter: str) -> list[r.Out]:
+        lang = user.language
+        preview = await self.desk.preview(user, letter)
+        outs = [r.Out(t(lang, "letter_ready"))]
+        # split before escaping, with room to spare, so no cut falls inside an HTML entity
+        outs += [r.Out(html.escape(part)) for part in split_message(preview.split("\n\n"),
+                                                                     PREVIEW_PART)]
+        buttons = [[InlineKeyboardButton(t(lang, "b_pdf"), callback_data=f"Lp:{letter}")],
+                   [InlineKeyboardButton(t(lang, "b_docx"), callback_data=f"Ld:{letter}")]]
+        if self.desk.fields(user, letter):
+            buttons.append([InlineKeyboardButton(t(lang, "b_redo_details"),
+                                                 callback_data=f"Lr:{letter}")])
+        buttons.append([InlineKeyboardButton(t(lang, "b_other_letters"),
+                                             callback_data="m:letters")])
+        outs.append(r.Out(html.escape(t(lang, "letter_download")), InlineKeyboardMarkup(buttons)))
+        return outs
+
+    async def _send_file(self, send: Sender, user: UserRow, letter: str, kind: str) -> None:
+        name, data = await self.desk.file(user, letter, kind)
+        pack = self.desk.service.pack_for(user)
+        assert pack is not None
+        title = pack.text(pack.data.letters[letter].title, user.language or "")
+        caption = html.escape(t(user.language, "letter_caption", title=title))
+        await send.document(InputFile(data, filename=name), caption)
+        logger.info("chat %s: letter sent (%s)", send.chat_id, kind)

@@ -1,0 +1,134 @@
+"""The letter desk over a real SQLite file: order of letters, details asked, skipped, kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import docx
+import pytest
+
+from bot.letters.desk import MAX_DETAIL, PENDING_KEY, DetailRejected, LetterDesk, Pending
+from bot.letters.words import DETAILS
+from bot.service import GuidanceService
+from flows import Pack
+from flows.letters import BLANK, SENDER_FIELDS
+from storage import NewIncident, open_store
+from tests.documents.pdf_inspect import page_texts, squash
+from flows import load_pack
+from tests.conftest import ROOT
+from tests.letters.conftest import TEMPLATES
+
+NOW = dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.UTC)  # 23:00 in Shanghai
+
+
+@pytest.fixture(scope="module")
+def cn_pack() -> Pack:
+    """The mainland China pack as it ships, with its real letter templates."""
+    return load_pack(ROOT / "flows" / "packs" / "cn", TEMPLATES)
+
+
+@pytest.fixture
+async def desk(tmp_path: Path, cn_pack: Pack) -> AsyncIterator[LetterDesk]:
+    store = await open_store(tmp_path / "desk.sqlite3")
+    service = GuidanceService(store, {"cn": cn_pack}, channel="test", clock=lambda: NOW)
+    yield LetterDesk(service)
+    await store.close()
+
+
+async def user_with_report(desk: LetterDesk, pack: Pack):  # type: ignore[no-untyped-def]
+    user = await desk.service.user("42", language="en")
+    user = await desk.service.set_jurisdiction(user, "cn")
+    facts = {"caller": "agency", "lender": "惠今金融", "agency": "速达催收",
+             "when": "2026-11-27T22:30:00+08:00", "number": "13800138000",
+             "story": "催收员说要上门"}
+    facts = {k: v for k, v in facts.items() if k in pack.fact_kinds}
+    await desk.service.store.add_incident(user.id, NewIncident(
+        occurred_at="2026-11-27T22:30:00+08:00", caller_number="13800138000",
+        lender="惠今金融", agency="速达催收", channel="call",
+        facts_json=json.dumps(facts, ensure_ascii=False), description="催收员说要上门",
+        pack_id=pack.id, pack_version=pack.version), [])
+    return user
+
+
+def test_every_sender_field_is_worded_in_every_language() -> None:
+    for table in DETAILS.values():
+        assert set(table) == set(SENDER_FIELDS)
+        assert all(label and prompt for label, prompt in table.values())
+
+
+async def test_choices_need_a_report_and_list_every_letter(desk: LetterDesk,
+                                                           cn_pack: Pack) -> None:
+    user = await desk.service.user("7", language="zh-Hans")
+    user = await desk.service.set_jurisdiction(user, "cn")
+    assert not await desk.has_reports(user)
+    choices = await desk.choices(user)
+    assert [c.id for c in choices] == list(cn_pack.data.letters)
+    assert choices[0].title == cn_pack.text(cn_pack.data.letters[choices[0].id].title, "zh-Hans")
+    assert not any(c.suggested for c in choices)  # no finished interview yet
+
+
+async def test_details_are_asked_in_order_skipped_once_and_kept(desk: LetterDesk,
+                                                                cn_pack: Pack) -> None:
+    user = await user_with_report(desk, cn_pack)
+    assert await desk.has_reports(user)
+    fields = desk.fields(user, "police_report")
+    assert fields == tuple(cn_pack.data.letters["police_report"].fields)
+    first = await desk.next_detail(user, "police_report")
+    assert first == fields[0]
+    await desk.ask(user, "police_report", first)
+    pending = await desk.pending(user)
+    assert pending == Pending("police_report", fields[0])
+    with pytest.raises(DetailRejected) as empty:
+        await desk.give(user, pending, "  \n ")
+    assert empty.value.reason == "detail_empty"
+    with pytest.raises(DetailRejected):
+        await desk.give(user, pending, "x" * (MAX_DETAIL + 1))
+    assert await desk.details(user) == {}  # bad input changed nothing
+    following = await desk.give(user, pending, "  张三\n ")
+    assert following == fields[1]
+    assert (await desk.details(user))[fields[0]] == "张三"
+    after_skip = await desk.skip(user, Pending("police_report", fields[1]))
+    assert after_skip == fields[2]  # the skipped detail is not asked again for this letter
+    assert await desk.pending(user) == Pending("police_report", fields[2])
+    assert PENDING_KEY not in await desk.details(user)
+    context = await desk.context(user, "police_report")
+    assert context["sender"]["full_name"] == "张三"
+    assert context["sender"][fields[1]] == BLANK  # type: ignore[literal-required]
+    await desk.forget_details(user, fields)
+    assert await desk.details(user) == {} and await desk.pending(user) is None
+
+
+async def test_a_pending_detail_of_a_letter_no_longer_offered_is_dropped(
+        desk: LetterDesk, cn_pack: Pack) -> None:
+    user = await user_with_report(desk, cn_pack)
+    await desk.service.store.set_profile_field(user.id, PENDING_KEY, "retired_letter full_name")
+    assert await desk.pending(user) is None
+
+
+async def test_preview_and_files_from_storage(desk: LetterDesk, cn_pack: Pack,
+                                              tmp_path: Path) -> None:
+    user = await user_with_report(desk, cn_pack)
+    await desk.service.store.set_profile_field(user.id, "full_name", "张三")
+    preview = await desk.preview(user, "police_report")
+    assert preview.startswith("Police report")  # the English note comes first for an en chat
+    assert "惠今金融" in preview and "张三" in preview
+    name, pdf = await desk.file(user, "police_report", "pdf")
+    assert name.endswith("-2026-11-28.pdf") and "惠今金融" in name
+    text = "".join(page_texts(pdf))
+    assert "张三" in text and "2026-11-2722:30" in text  # annex row: local date and time
+    paths = await desk.write(user, "police_report", tmp_path / "out")
+    assert [p.suffix for p in paths] == [".pdf", ".docx"] and all(p.stat().st_size for p in paths)
+    body = squash("\n".join(p.text for p in docx.Document(io.BytesIO(paths[1].read_bytes()))
+                            .paragraphs))
+    assert "张三" in body
+    actions = [a.action for a in await desk.service.store.list_audit(user.id)]
+    assert actions.count("letter_drafted") == 2
+    exported = json.dumps(await desk.service.export(user), ensure_ascii=False)
+    assert "张三" in exported  # the user's copy of their data holds their letter details
+    await desk.service.forget(user)
+    again = await desk.service.user("42")
+    assert await desk.details(again) == {}
