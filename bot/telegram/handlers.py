@@ -119,6 +119,8 @@ class Channel:
             outs = [r.jurisdiction_chooser(self.service.packs, lang)]
         elif command == "rights":
             outs = await self._rights(user)
+        elif command == "letters":
+            outs = await self.letters.menu(user)
         elif command in SIMPLE:
             outs = await self._turn(context, user, SIMPLE[command]())
             if command == "cancel":

@@ -73,6 +73,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": "CallShield asks about a collection call and shows your rights.\n"
         "/start – menu\n/back – previous question\n/restart – start the report again\n"
         "/cancel – stop this report\n/rights – findings of your last report\n"
+        "/letters – draft a complaint letter\n"
         "/language – change language\n/privacy – what we store\n"
         "/export_my_data – a copy of your data\n/delete_my_data – erase your data",
         "sorry": "Sorry, something went wrong on our side. Your answers are saved.",
@@ -129,6 +130,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "private_only": "为保护您的隐私，CallShield 只在私聊中使用。请直接给我发消息。",
         "help": "CallShield 询问催收电话的情况并告诉您的权利。\n/start – 菜单\n/back – 上一个问题\n"
         "/restart – 重新开始\n/cancel – 停止本次记录\n/rights – 上次记录的结论\n"
+        "/letters – 起草投诉信\n"
         "/language – 切换语言\n/privacy – 我们保存什么\n/export_my_data – 数据副本\n"
         "/delete_my_data – 删除数据",
         "sorry": "抱歉，我们这边出了问题。您的回答已保存。",
@@ -185,6 +187,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "private_only": "為保護您的隱私，CallShield 只在私人聊天中使用。請直接傳訊息給我。",
         "help": "CallShield 詢問催收電話的情況並告訴您的權利。\n/start – 選單\n/back – 上一個問題\n"
         "/restart – 重新開始\n/cancel – 停止本次紀錄\n/rights – 上次紀錄的結論\n"
+        "/letters – 起草投訴信\n"
         "/language – 切換語言\n/privacy – 我們儲存什麼\n/export_my_data – 資料副本\n"
         "/delete_my_data – 刪除資料",
         "sorry": "抱歉，我們這邊出了問題。您的回答已儲存。",
@@ -196,11 +199,11 @@ TEXTS: dict[str, dict[str, str]] = {
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "en": [("start", "Menu"), ("back", "Previous question"), ("restart", "Start the report again"),
            ("cancel", "Stop this report"), ("help", "Help"), ("language", "Change language"),
-           ("rights", "My rights"), ("privacy", "What we store"),
+           ("rights", "My rights"), ("letters", "Draft a letter"), ("privacy", "What we store"),
            ("delete_my_data", "Erase my data"), ("export_my_data", "A copy of my data")],
     "zh-Hans": [("start", "菜单"), ("back", "上一个问题"), ("restart", "重新开始"),
                 ("cancel", "停止本次记录"), ("help", "帮助"), ("language", "切换语言"),
-                ("rights", "我的权利"), ("privacy", "我们保存什么"),
+                ("rights", "我的权利"), ("letters", "起草信件"), ("privacy", "我们保存什么"),
                 ("delete_my_data", "删除我的数据"), ("export_my_data", "导出我的数据")],
 }
 

@@ -107,4 +107,5 @@ async def test_skipped_detail_is_a_blank_and_survives_a_restart(
     await chat.press("m:rights", "What happened")
     await chat.say("王五", "What would you like to do")
     assert chat.mark() > at
+    await chat.say("/letters", "Letters drafted from your reports")
     assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]
