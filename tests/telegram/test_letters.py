@@ -11,7 +11,7 @@ import docx
 
 from tests.documents.pdf_inspect import page_texts, squash
 from tests.fake_bot_api import FakeBotApi
-from tests.telegram.conftest import BotProcess, Chat, until
+from tests.telegram.conftest import BotProcess, Chat, find_button, until
 
 CHAT = 7001
 
@@ -35,19 +35,12 @@ async def finish_report(chat: Chat, lender: str = "Huijin") -> None:
 
 async def download(server: FakeBotApi, chat: Chat, data: str) -> tuple[str, bytes]:
     before = len(server.documents(chat.id))
-    message = await until(lambda: _button(server, chat.id, data), what=f"button {data}")
+    message = await until(lambda: find_button(server, chat.id, data), what=f"button {data}")
     server.user_presses_button(chat.id, message.message_id, data)
     await until(lambda: len(server.documents(chat.id)) > before, timeout=30,
                 what="the document")
     document = server.documents(chat.id)[-1]
     return document.filename, document.data
-
-
-def _button(server: FakeBotApi, chat_id: int, data: str):  # type: ignore[no-untyped-def]
-    for message in reversed(server.chat_messages(chat_id)):
-        if not message.deleted and data in [b.get("callback_data") for b in message.buttons()]:
-            return message
-    return None
 
 
 async def test_letter_detail_preview_and_both_files(
