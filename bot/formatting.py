@@ -19,11 +19,12 @@ def _plain(text: str) -> str:
 
 
 def citation_line(citation: CitationView, result: Result, escape: Escape = _plain) -> str:
-    effective = result.headings["effective"].replace("{date}", citation.effective)
     parts = [citation.law]
     if citation.article:
         parts.append(citation.article)
-    line = " ".join(parts) + f" ({effective})"
+    line = " ".join(parts)
+    if citation.effective:  # the research gives no in-force date for some sources: show none
+        line += " (" + result.headings["effective"].replace("{date}", citation.effective) + ")"
     if citation.confidence == "secondary":
         line += f" — {result.headings['reported_wording']}"
     return escape(line) + "\n" + escape(citation.url)

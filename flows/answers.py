@@ -44,7 +44,11 @@ def parse_answer(node: Node, labels: dict[str, list[str]], text: str,
         chosen = [match_option(labels, part) for part in re.split(r"[,，、\s]+", text) if part]
         if not chosen or any(c is None for c in chosen):
             return Invalid("reprompt")
-        return sorted(set(chosen), key=list(labels).index)  # type: ignore[arg-type]
+        picked = sorted(set(chosen), key=list(labels).index)  # type: ignore[arg-type]
+        exclusive = {o.id for o in node.options or [] if o.exclusive}
+        if len(picked) > 1 and exclusive & set(picked):
+            return Invalid("exclusive")  # "none of these" together with something
+        return picked
     if kind == "number":
         return _number(node, text)
     if kind == "phone":

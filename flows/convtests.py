@@ -18,6 +18,7 @@ A file ``flows/packs/<id>/tests/*.yaml`` holds::
           channels: [c12378]                         # optional
           path: [caller, when, others]               # optional: questions asked, in order
           messages_contain: ["12356"]                # optional: text shown at some point
+          messages_lack: ["pay into"]                # optional: text never shown
           completed: true                            # default true
 
 Each step checks that the named question is the one being asked, so a test also pins the
@@ -161,6 +162,9 @@ def _check_expectations(expect: dict[str, Any], step: Step, shown: list[str],
     for needle in expect.get("messages_contain", []):
         if str(needle) not in everything:
             failures.append(f"no message contained {needle!r}")
+    for needle in expect.get("messages_lack", []):
+        if str(needle) in everything:
+            failures.append(f"a message contained {needle!r}, which must not be shown")
 
 
 SAMPLE_TEXT = ["yesterday 10pm", "昨晚10点", "today 9am", "3", "x" * 5000, "", "🙂", "/x",

@@ -36,8 +36,9 @@ def start(pack: Pack, language: str | None = None, *, now: dt.datetime,
           timezone: str | None = None) -> Step:
     """A fresh interview in ``language`` (the pack's default when not offered)."""
     lang = language if language in pack.languages else pack.default_language
-    state = State(pack=pack.id, pack_version=pack.version, language=lang,
-                  timezone=timezone or pack.timezone, started_at=now.isoformat())
+    zone = timezone or pack.timezone
+    state = State(pack=pack.id, pack_version=pack.version, language=lang, timezone=zone,
+                  started_at=now.isoformat(), home_timezone=zone)
     return _continue(pack, state, [pack.start], {"language": lang, "cues": []}, [])
 
 
@@ -52,7 +53,8 @@ def advance(pack: Pack, state: State, event: ev.Event, *, now: dt.datetime) -> S
         notes.extend(_safety(pack, state, event.text))
     if isinstance(event, (ev.Start, ev.Restart)) and (
             isinstance(event, ev.Restart) or state.status != "active"):
-        fresh = start(pack, state.language, now=now, timezone=state.timezone)
+        home = state.home_timezone or state.timezone
+        fresh = start(pack, state.language, now=now, timezone=home)
         intro = [Message(pack.ui("restarted", state.language), "notice")] if isinstance(
             event, ev.Restart) else []
         return Step(fresh.state, (*notes, *intro, *fresh.replies))
@@ -97,8 +99,8 @@ def _answer(pack: Pack, state: State, current: str, event: ev.Event, now: dt.dat
         if event.option not in valid:
             return _show(pack, state, [*notes, _reprompt(pack, state, Invalid("reprompt"))])
         if node.kind == "multi":
-            chosen = list(state.pending.get(current, []))
-            chosen.remove(event.option) if event.option in chosen else chosen.append(event.option)
+            chosen = _toggle(pack.nodes[current].exclusive, state.pending.get(current, []),
+                             event.option)
             order = [o.id for o in node.options or []]
             pending = {**state.pending, current: sorted(chosen, key=order.index)}
             return _show(pack, state.with_(pending=pending), notes)
@@ -168,8 +170,36 @@ def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
         path.append(node_id)
     was_done = state.status == "done"
     state = state.with_(path=path, status="done" if node.kind == "end" else "active")
+    state = _with_zone(pack, state)
     step = _show(pack, state, replies, facts)
     return Step(step.state, step.replies, completed=node.kind == "end" and not was_done)
+
+
+def _toggle(exclusive: frozenset[str], pending: list[str], option: str) -> list[str]:
+    """Tick or untick ``option``; an exclusive ("none of these") option stands alone."""
+    if option in pending:
+        return [o for o in pending if o != option]
+    if option in exclusive:
+        return [option]
+    return [o for o in pending if o not in exclusive] + [option]
+
+
+def conversation_zone(pack: Pack, state: State) -> str | None:
+    """The time zone the answers on the path choose (the last zone option picked), if any.
+    Derived from the answers, never kept apart from them, so Back undoes it."""
+    for node_id in reversed(state.path):
+        zones = pack.nodes[node_id].zones if node_id in pack.nodes else None
+        if zones:
+            picked = state.answers.get(node_id)
+            if isinstance(picked, str) and picked in zones:
+                return zones[picked]
+    return None
+
+
+def _with_zone(pack: Pack, state: State) -> State:
+    """The state on the clock its answers choose, else on the zone it started in."""
+    home = state.home_timezone or state.timezone  # states saved before zones could change
+    return state.with_(home_timezone=home, timezone=conversation_zone(pack, state) or home)
 
 
 def _next(pack: Pack, node_id: str, facts: dict[str, Any]) -> str:
@@ -203,6 +233,7 @@ def _back(pack: Pack, state: State, notes: list[Reply]) -> Step:
     answers = {k: v for k, v in state.answers.items() if k != previous}
     state = state.with_(answers=answers, path=state.path[: index + 1], status="active",
                         cue_hits={k: v for k, v in state.cue_hits.items() if k != previous})
+    state = _with_zone(pack, state)
     return _show(pack, state, notes)
 
 
@@ -212,7 +243,9 @@ def _rebuild(pack: Pack, state: State) -> tuple[State, bool]:
     for node_id, value in list(answers.items()):
         options = render.option_labels(pack, node_id)
         values = value if isinstance(value, list) else [value]
-        if options and value is not None and not all(v in options for v in values):
+        exclusive = pack.nodes[node_id].exclusive
+        if options and value is not None and (not all(v in options for v in values) or (
+                len(values) > 1 and exclusive.intersection(values))):
             del answers[node_id]
     dropped = len(answers) != len(state.answers)
     state = state.with_(pack_version=pack.version, answers=answers, path=[pack.start],
@@ -227,6 +260,10 @@ def _reprompt(pack: Pack, state: State, invalid: Invalid) -> Message:
     lang = state.language
     if invalid.reason == "too_long":
         return Message(pack.ui("too_long", lang).replace("{limit}", str(invalid.limit)), "notice")
+    if invalid.reason == "exclusive":
+        node = pack.nodes[state.path[-1]].node
+        label = next((pack.text(o.label, lang) for o in node.options or [] if o.exclusive), "")
+        return Message(pack.ui("exclusive_option", lang).replace("{option}", label), "notice")
     if invalid.reason in ("empty", "future_time"):
         key = "empty_answer" if invalid.reason == "empty" else "future_time"
         return Message(pack.ui(key, lang), "notice")

@@ -56,7 +56,7 @@ class Sender(TypedDict):
 class CitationContext(TypedDict):
     law: str
     article: str
-    effective: str  # ISO date the provision took effect
+    effective: str  # ISO date the provision took effect; "" when the research gives none
     url: str
     quote: str | None
     confidence: str  # "verified-from-source" or "secondary"

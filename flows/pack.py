@@ -33,6 +33,10 @@ class CompiledNode:
     fact: str | None
     ask_if: Predicate | None
     branches: tuple[tuple[Predicate | None, str], ...]
+    zones: Mapping[str, str] = field(default_factory=dict)
+    """Option id -> IANA zone, for choice options that set the conversation's time zone."""
+    exclusive: frozenset[str] = frozenset()
+    """Ids of "none of these" options of a multi question."""
 
 
 @dataclass(slots=True)
@@ -47,6 +51,9 @@ class Pack:
     fact_kinds: dict[str, str] = field(default_factory=dict)
     cue_words: tuple[tuple[str, str], ...] = ()
     safety_words: tuple[tuple[str, str], ...] = ()
+    advice_when: dict[str, Predicate] = field(default_factory=dict)
+    unknown_texts: dict[str, Mapping[str, str]] = field(default_factory=dict)
+    """Fact name -> how it reads in texts when unknown (a node's ``unknown:``)."""
 
     @property
     def id(self) -> str:
@@ -114,9 +121,15 @@ def compile_pack(data: PackData, folder: Path | None = None) -> Pack:
             fact=fact,
             ask_if=compile_condition(node.ask_if, named) if node.ask_if else None,
             branches=tuple(branches),
+            zones={o.id: o.timezone for o in node.options or [] if o.timezone},
+            exclusive=frozenset(o.id for o in node.options or [] if o.exclusive),
         )
         if fact:
             pack.fact_kinds[fact] = node.kind
+            if node.unknown:
+                pack.unknown_texts[fact] = node.unknown
+    pack.advice_when = {advice_id: compile_condition(advice.when, named)
+                        for advice_id, advice in data.advice.items() if advice.when is not None}
     pack.rules = [(rule, compile_condition(rule.when, named)) for rule in data.rules]
     pack.cue_words = tuple(
         (cue_id, word.casefold())

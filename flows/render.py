@@ -7,6 +7,7 @@ from typing import Any
 from flows.conditions import Facts
 from flows.facts import display
 from flows.pack import Pack
+from flows.schema import Rule
 from flows.replies import Choice, CitationView, FindingView, NamedText, Question, Result
 from flows.state import State
 from flows.texts import fill, placeholders
@@ -18,8 +19,16 @@ def text_for(pack: Pack, state: State, text: dict[str, str] | None, facts: Facts
     """An operator text in the state's language, with ``{fact}`` placeholders filled."""
     value = pack.text(text, state.language)
     if placeholders(value):
-        return fill(value, display(pack, state, dict(facts)))
+        return fill(value, display(pack, state, dict(facts)),
+                    lambda name: unknown_text(pack, state.language, name))
     return value
+
+
+def unknown_text(pack: Pack, language: str, name: str) -> str:
+    """How an unknown fact reads: the node's ``unknown:`` text, else the pack's
+    ``unknown_value`` interface text (never an invented value)."""
+    own = pack.unknown_texts.get(name.partition(".")[0])
+    return pack.text(own, language) if own else pack.ui("unknown_value", language)
 
 
 def option_labels(pack: Pack, node_id: str) -> dict[str, list[str]]:
@@ -60,7 +69,8 @@ def findings(pack: Pack, state: State, facts: Facts) -> tuple[FindingView, ...]:
         citations = tuple(
             CitationView(
                 law=pack.text(c.law, lang), article=pack.text(c.article, lang),
-                effective=c.effective.isoformat(), url=c.url, quote=c.quote,
+                effective=c.effective.isoformat() if c.effective else "", url=c.url,
+                quote=c.quote,
                 confidence=c.confidence,
             )
             for c in (pack.data.citations[cid] for cid in rule.citations)
@@ -77,15 +87,31 @@ def _ordered(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def advice_ids(pack: Pack, rules: list[Rule], facts: Facts, kind: str) -> list[str]:
+    """Advice of one kind: named by the findings (in their order), then ``always`` items and
+    those whose ``when`` holds (in pack order); items with an ``order`` come first, lowest
+    first, so a pack can put the most useful script at the top whatever fired."""
+    named = [a for rule in rules for a in getattr(rule, kind)]
+    extra = [advice_id for advice_id, advice in pack.data.advice.items() if advice.kind == kind
+             and (advice.always or (advice_id in pack.advice_when
+                                    and pack.advice_when[advice_id](facts)))]
+    ids = _ordered(named + extra)
+    big = 10_000
+
+    def key(item: tuple[int, str]) -> tuple[int, int]:
+        order = pack.data.advice[item[1]].order
+        return (order if order is not None else big, item[0])
+
+    return [advice_id for _, advice_id in sorted(enumerate(ids), key=key)]
+
+
 def result(pack: Pack, state: State, facts: Facts) -> Result:
     lang = state.language
     found = findings(pack, state, facts)
     rules = {rule.id: rule for rule, _ in pack.rules}
     chosen = [rules[f.rule] for f in found]
-    always = {kind: [k for k, a in pack.data.advice.items() if a.always and a.kind == kind]
-              for kind in ("say", "do")}
-    say = _ordered([a for r in chosen for a in r.say] + always["say"])
-    do = _ordered([a for r in chosen for a in r.do] + always["do"])
+    say = advice_ids(pack, chosen, facts, "say")
+    do = advice_ids(pack, chosen, facts, "do")
     channel_ids = _ordered([c for r in chosen for c in r.channels])
     letter_ids = _ordered([x for r in chosen for x in r.letters])
     channels = tuple(

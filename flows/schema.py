@@ -74,6 +74,7 @@ Language = Annotated[str, AfterValidator(_check_language)]
 Text = Annotated[dict[Language, Annotated[str, Field(min_length=1)]], BeforeValidator(_localized)]
 Cond = Annotated[Condition, BeforeValidator(parse_condition)]
 Url = Annotated[str, AfterValidator(_check_url)]
+Zone = Annotated[str, AfterValidator(_check_timezone)]
 
 
 class Strict(BaseModel):
@@ -91,15 +92,25 @@ class PackMeta(Strict):
     version: str = Field(min_length=1, max_length=32)
     reviewed_on: dt.date
     reviewed_by: str = Field(min_length=1)
-    timezone: Annotated[str, AfterValidator(_check_timezone)]
+    timezone: Zone
     start: Id
     disclaimer: Text
     description: Text | None = None
 
 
 class Option(Strict):
+    """One answer of a choice or multi question.
+
+    ``timezone`` (choice questions): picking this option makes the zone the conversation's
+    time zone, so "today 9pm" and night-time rules follow the user's clock (e.g. a US state).
+    ``exclusive`` (multi questions): a "none of these" option; picking it clears the others
+    and picking another clears it.
+    """
+
     id: Id
     label: Text
+    timezone: Zone | None = None
+    exclusive: bool = False
 
 
 class Branch(Strict):
@@ -128,6 +139,7 @@ class Node(Strict):
     max: float | None = None
     integer: bool = True
     scan_cues: bool = False
+    unknown: Text | None = None  # how {fact} reads in texts when the answer is "I don't know"
 
 
 class Rule(Strict):
@@ -148,16 +160,21 @@ class Citation(Strict):
 
     law: Text
     article: Text | None = None
-    effective: dt.date
+    effective: dt.date | None = None  # None: the research gives no in-force date; none is shown
     url: Url
     quote: str | None = None
     confidence: Literal["verified-from-source", "secondary"]
 
 
 class Advice(Strict):
+    """A script (``say``) or a step (``do``). Shown when a finding names it, when ``always``,
+    or when its ``when`` condition holds; ``order`` places it (lower first)."""
+
     kind: Literal["say", "do"]
     text: Text
     always: bool = False
+    when: Cond | None = None
+    order: int | None = Field(default=None, ge=0, le=1000)
 
 
 class Channel(Strict):

@@ -27,6 +27,9 @@ class State:
     pending: dict[str, list[str]] = field(default_factory=dict)
     path: list[str] = field(default_factory=list)
     status: Status = "active"
+    home_timezone: str = ""
+    """The zone the interview started in; ``timezone`` returns to it when the answer that
+    chose another zone is taken back (empty in states saved before zones could change)."""
 
     def to_json(self) -> str:
         """Compact JSON, key order fixed, so equal states serialise equally."""

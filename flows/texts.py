@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 LocalizedText = dict[str, str]
@@ -39,13 +39,15 @@ def pick(text: Mapping[str, str], language: str, fallback: str) -> str:
     return next(iter(text.values()), "")
 
 
-def fill(template: str, values: Mapping[str, Any]) -> str:
-    """Replace ``{name}`` placeholders with values; unknown names become an empty blank."""
+def fill(template: str, values: Mapping[str, Any],
+         unknown: Callable[[str], str] | None = None) -> str:
+    """Replace ``{name}`` placeholders with values. A fact that is unknown ("I don't know",
+    or not asked) reads as ``unknown(name)`` — the pack's words — or as a blank ``____``."""
 
     def one(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
         if value is None:
-            return "____"
+            return unknown(match.group(1)) if unknown is not None else "____"
         if isinstance(value, (list, tuple)):
             return ", ".join(str(item) for item in value)
         return str(value)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flows.conditions import Condition, Test, Use, walk
+from flows.featurechecks import check_advice, check_options, check_zone_order
 from flows.issues import PackIssue
 from flows.pack import ATTRIBUTES, BUILTIN_FACTS, fact_name
 from flows.schema import QUESTION_KINDS, PackData
@@ -66,8 +67,9 @@ class _Checker:
 def validate_data(data: PackData, places: SourceMap) -> list[PackIssue]:
     """Every cross-reference, graph, language and Telegram-limit problem of a pack."""
     checker = _Checker(data, places)
-    for check in (_check_meta, _check_nodes, _check_graph, _check_conditions, _check_rules,
-                  _check_languages, _check_limits, _check_placeholders, _check_unused):
+    for check in (_check_meta, _check_nodes, check_options, _check_graph, check_zone_order,
+                  _check_conditions, _check_rules, check_advice, _check_languages,
+                  _check_limits, _check_placeholders, _check_unused):
         check(checker)
     return checker.issues
 
@@ -96,9 +98,9 @@ def _check_nodes(c: _Checker) -> None:
                     c.error(path, "node", f"question '{node_id}' needs '{key}:' "
                             + ("(why we ask, in plain words)" if key == "help"
                                else "(what to say when the answer cannot be used)"))
-        elif node.required or node.fact or node.help or node.reprompt:
+        elif node.required or node.fact or node.help or node.reprompt or node.unknown:
             c.error(path, "node", f"{node.kind} node '{node_id}' takes no required/fact/help/"
-                    "reprompt: only questions do")
+                    "reprompt/unknown: only questions do")
         if node.kind in ("choice", "multi"):
             options = node.options or []
             minimum = 2 if node.kind == "choice" else 1
@@ -210,6 +212,9 @@ def _conditions(c: _Checker) -> Iterator[tuple[tuple[Any, ...], Condition]]:
                     yield ("nodes", node_id, "next", index, "when"), branch.when
     for index, rule in enumerate(c.data.rules):
         yield ("rules", index, "when"), rule.when
+    for advice_id, advice in c.data.advice.items():
+        if advice.when is not None:
+            yield ("advice", advice_id, "when"), advice.when
 
 
 def _check_conditions(c: _Checker) -> None:
@@ -283,7 +288,7 @@ def _texts(c: _Checker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
         if value:
             yield ("pack", key), value
     for node_id, node in data.nodes.items():
-        for key in ("text", "help", "reprompt"):
+        for key in ("text", "help", "reprompt", "unknown"):
             value = getattr(node, key)
             if value:
                 yield ("nodes", node_id, key), value
@@ -374,7 +379,8 @@ def _check_unused(c: _Checker) -> None:
         used["channels"].update(rule.channels)
         used["letters"].update(rule.letters)
         used["advice"].update(rule.say + rule.do)
-    used["advice"].update(k for k, a in c.data.advice.items() if a.always)
+    used["advice"].update(k for k, a in c.data.advice.items()
+                          if a.always or a.when is not None)
     for section, names in used.items():
         for item_id in getattr(c.data, section):
             if item_id not in names:

@@ -1,0 +1,87 @@
+"""Validator checks for the keys that shape a conversation beyond the graph: time zones on
+options, exclusive "none of these" options, and conditional advice.
+
+Kept apart from :mod:`flows.validator` so each module stays one concept; the checks use the
+same checker (its data and its ``error``/``warn`` with ``file:line``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from flows.schema import PackData
+
+
+class Checker(Protocol):
+    """What these checks need from :class:`flows.validator._Checker`."""
+
+    data: PackData
+
+    def error(self, path: tuple[Any, ...], check: str, message: str) -> None: ...
+
+    def warn(self, path: tuple[Any, ...], check: str, message: str) -> None: ...
+
+
+def check_options(c: Checker) -> None:
+    """``timezone`` only on choice options, ``exclusive`` only on multi options."""
+    for node_id, node in c.data.nodes.items():
+        options = node.options or []
+        for index, option in enumerate(options):
+            where = ("nodes", node_id, "options", index)
+            if option.timezone and node.kind != "choice":
+                c.error((*where, "timezone"), "node", f"option '{option.id}' of {node.kind} "
+                        f"node '{node_id}': timezone applies to options of choice questions "
+                        "only (one answer, one zone)")
+            if option.exclusive and node.kind != "multi":
+                c.error((*where, "exclusive"), "node", f"option '{option.id}' of {node.kind} "
+                        f"node '{node_id}': exclusive applies to options of multi questions "
+                        "only (a choice question takes one answer anyway)")
+        if node.kind == "multi" and options and all(o.exclusive for o in options):
+            c.error(("nodes", node_id, "options"), "node", f"every option of '{node_id}' is "
+                    "exclusive; use kind: choice instead")
+
+
+def _zone_nodes(c: Checker) -> list[str]:
+    return [n for n, node in c.data.nodes.items()
+            if node.kind == "choice" and any(o.timezone for o in node.options or [])]
+
+
+def check_zone_order(c: Checker) -> None:
+    """A date/time question asked before the question that sets the zone would read "today"
+    and "just now" on the wrong clock: warn, so the pack asks the zone question first."""
+    zone_nodes = _zone_nodes(c)
+    if not zone_nodes:
+        return
+    for node_id, node in c.data.nodes.items():
+        if node.kind != "datetime":
+            continue
+        later = _reachable(c, node_id)
+        for zone_node in zone_nodes:
+            if zone_node in later:
+                c.warn(("nodes", node_id), "timezone", f"datetime question '{node_id}' can be "
+                       f"asked before '{zone_node}', which sets the time zone; ask "
+                       f"'{zone_node}' first so that times are read on the user's clock")
+
+
+def _reachable(c: Checker, start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = _successors(c, start)
+    while stack:
+        node_id = stack.pop()
+        if node_id not in seen:
+            seen.add(node_id)
+            stack.extend(_successors(c, node_id))
+    return seen
+
+
+def _successors(c: Checker, node_id: str) -> list[str]:
+    next_ = c.data.nodes[node_id].next
+    targets = [next_] if isinstance(next_, str) else [b.goto for b in next_ or []]
+    return [t for t in targets if t in c.data.nodes]
+
+
+def check_advice(c: Checker) -> None:
+    for advice_id, advice in c.data.advice.items():
+        if advice.always and advice.when is not None:
+            c.error(("advice", advice_id, "when"), "advice", f"advice '{advice_id}' has both "
+                    "always: true and when:; keep one (always shows it after every interview)")
