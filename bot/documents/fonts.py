@@ -6,15 +6,18 @@ is ever needed. The file is 16 MB with 65,535 glyphs, which makes the naive
 fpdf2 path slow (~500 ms per PDF). Measured costs and what we do:
 
 * ``add_font`` parses metrics (~250 ms): done once per process; each document
-  gets a copy of fpdf2's font object sharing the read-only tables.
-* subsetting at output parses the whole font again (~300 ms): fontTools
-  subsets in place, so each document still needs its own fontTools object,
-  but we hand it only what the embedded CFF program depends on
-  (``_fresh_ttfont``), leaving ~150 ms, mostly CFF parsing.
-* the parsed CFF sits in reference cycles: ``release`` frees it eagerly.
+  gets a copy of fpdf2's font object sharing the read-only tables (widths,
+  cmap), so layout measures text exactly as fpdf2 would.
+* cutting the document's glyphs out of the full CFF program (~150 ms, mostly
+  parsing and executing subroutinised charstrings) is replaced by copying
+  bytes out of a reduced, desubroutinised program of the 22,000 glyphs of
+  GBK and Big5, built once per machine (bot/documents/font_base.py); documents with rarer
+  characters are cut from the full font (``source_program``).
+* bot/documents/font_embed.py writes the font objects (Identity-H encoding,
+  so every PDF reader, pypdf included, maps the text back exactly).
 
-tests/documents/test_fonts.py proves the result embeds the same glyph
-programs, widths and text mapping as plain ``add_font``.
+tests/documents/test_fonts.py proves that every character's embedded glyph
+program and width equal the full font's, whichever source was used.
 """
 
 from __future__ import annotations
@@ -23,19 +26,17 @@ import copy
 import importlib.util
 import threading
 import unicodedata
-from io import BytesIO
 from pathlib import Path
 
-from fontTools import ttLib
-from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
+
+from . import font_base
+from .font_program import GlyphPrograms
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FAMILY = "NotoSansCJKsc"  # the fpdf2 family name our renderers set_font() with
-# Tables that play no part in the CFF program fpdf2 embeds (see _fresh_ttfont).
-_NOT_EMBEDDED = ("GDEF", "GPOS", "GSUB", "BASE", "hmtx", "vmtx", "vhea", "VORG")
 REPLACEMENT = "□"  # printed instead of characters the font lacks (e.g. emoji)
 
 
@@ -68,8 +69,10 @@ class _Cache:
     """Process-wide parsed font; built lazily under a lock so threads can render."""
 
     lock = threading.Lock()
+    base_lock = threading.Lock()  # separate: building the base takes seconds the first time
     prototype: TTFFont | None = None
     data: bytes = b""
+    base: GlyphPrograms | None = None  # the reduced program, loaded at the first PDF
 
 
 def _prototype() -> tuple[TTFFont, bytes]:
@@ -85,53 +88,25 @@ def _prototype() -> tuple[TTFFont, bytes]:
                     f"{path} is not the CID-keyed CFF font this module expects: "
                     f"reinstall {FONT_PACKAGE}~=0.0.11."
                 )
-            prototype.ttfont.close()  # each document opens its own: free the parsed tables
+            prototype.ttfont.close()  # documents never need it (font_embed): free the tables
             prototype.ttfont = None
             _Cache.data = path.read_bytes()
             _Cache.prototype = prototype
         return _Cache.prototype, _Cache.data
 
 
-def _fresh_ttfont(data: bytes) -> ttLib.TTFont:
-    """A lazily parsed fontTools font for fpdf2 to subset in place at output time.
-
-    For a CID-keyed CFF font fpdf2 embeds only the subset "CFF " table (see
-    ``_add_fonts`` in fpdf/output.py); its character widths come from the
-    prototype's metrics, not from this object. Yet the fontTools subsetter
-    would first parse every other table: the 65k-entry cmap, hmtx and vmtx
-    and the layout tables cost ~250 ms per document. We therefore hand it
-    stubs: layout and metrics tables removed, an empty cmap. Bounding boxes
-    are not recomputed: the subset keeps the full font's FontBBox, a valid
-    bound. tests/documents/test_fonts.py checks that the embedded glyph
-    programs equal those of a plain ``add_font``.
-    """
-    ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-    for tag in _NOT_EMBEDDED:
-        if tag in ttfont:
-            del ttfont[tag]
-    cmap = ttLib.newTable("cmap")
-    cmap.tableVersion = 0
-    subtable = CmapSubtable.newSubtable(4)
-    subtable.platformID, subtable.platEncID, subtable.language = 3, 1, 0
-    subtable.cmap = {}
-    cmap.tables = [subtable]
-    ttfont["cmap"] = cmap
-    return ttfont
-
-
 def register_font(pdf: FPDF) -> str:
     """Make the CJK font available on ``pdf`` (as ``add_font`` would) and return its family.
 
     The document's font object shares the prototype's read-only tables
-    (widths, cmap, glyph ids) and gets its own subset map, descriptor and
-    fontTools object. tests/documents/test_fonts.py renders a page both ways
-    and compares content streams, widths, ToUnicode and glyph programs, so an
-    fpdf2 upgrade that changes this contract fails loudly.
+    (widths, cmap, glyph ids) and gets its own subset map and descriptor. Its
+    program is embedded by font_embed.CJKFontProducer, never by fpdf2, so it
+    carries no fontTools object.
     """
-    prototype, data = _prototype()
+    prototype, _ = _prototype()
     font = copy.copy(prototype)
     font.i = len(pdf.fonts) + 1
-    font.ttfont = _fresh_ttfont(data)
+    font.ttfont = None
     # Shared, not copied (a copy is 44k entries of garbage per render): the only
     # mutation is the defaultdict inserting the default width for a character
     # outside the cmap, the same value for every document.
@@ -146,29 +121,45 @@ def register_font(pdf: FPDF) -> str:
     return FAMILY
 
 
-def release(pdf: FPDF) -> None:
-    """Free a finished document's parsed font now rather than at the next full GC.
+def release() -> None:
+    """Drop fpdf2's memo of finished documents' characters, or each PDF stays in memory.
 
-    fontTools keeps the 15 MB CFF table in an in-memory file referenced from
-    its (cyclic) CFF objects, so only the cyclic collector would reclaim it;
-    measured, peak RSS then climbed ~15 MB per render until a full collection.
-    Closing that file frees the buffer at once.
+    ``SubsetMap.pick`` and ``get_glyph`` are ``functools.cache``d, so their
+    process-wide caches key on (and keep alive) every document's subset map,
+    font and pages: measured, +100 MB over 500 PDFs. fpdf2 clears them at the
+    end of its own font writer, which font_embed.CJKFontProducer replaces.
+    Clearing while another thread lays out a letter only costs it lookups:
+    glyphs compare by value, so its codes do not change.
     """
-    for font in pdf.fonts.values():
-        if not isinstance(font, TTFFont) or font.ttfont is None:
-            continue
-        table = font.ttfont.tables.get("CFF ")
-        index = getattr(getattr(table, "cff", None), "topDictIndex", None)
-        buffer = getattr(index, "file", None)
-        if isinstance(buffer, BytesIO):
-            buffer.close()
-        font.ttfont = None
+    SubsetMap.pick.cache_clear()
+    SubsetMap.get_glyph.cache_clear()
 
 
-def register_font_uncached(pdf: FPDF) -> str:
-    """The plain fpdf2 way (parses the 16 MB file again); kept to check ``register_font``."""
-    pdf.add_font(FAMILY, "", font_path())
-    return FAMILY
+def prepare(cache_dir: Path | None = None) -> None:
+    """Parse the font and load (or build, ~12 s once per machine) the reduced program now.
+
+    Otherwise the first PDF of a process pays for it. ``cache_dir`` overrides
+    font_base.cache_dir() (tests use a private folder).
+    """
+    prototype, data = _prototype()
+    with _Cache.base_lock:
+        if _Cache.base is None:
+            names = font_base.glyph_names_for(prototype.cmap, font_base.base_charset())
+            _Cache.base = GlyphPrograms.parse(font_base.load_or_build(data, names, cache_dir))
+
+
+def source_program(glyph_names: frozenset[str]) -> GlyphPrograms:
+    """A desubroutinised CFF program holding ``glyph_names``: the reduced one if it can.
+
+    A document with a character outside GBK and Big5 (a very rare name, an
+    uncommon symbol) is cut from the full font instead (~200 ms).
+    """
+    prepare()
+    base = _Cache.base
+    assert base is not None
+    if all(name in base for name in glyph_names):
+        return base
+    return GlyphPrograms.parse(font_base.cut_program(_prototype()[1], glyph_names))
 
 
 def printable(text: str) -> str:

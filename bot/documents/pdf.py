@@ -2,7 +2,9 @@
 
 Layout: date top right, centred title, body (headings, paragraphs, bullets),
 then the evidence annex on a new page as a table whose header row repeats on
-every page. Each page's footer carries the footer note and the page label.
+every page. Each page's footer carries the footer note and the page label
+("page X of Y"), drawn once layout is done and the page count known, so the
+layout runs once. The font is embedded by bot/documents/font_embed.py.
 Text is wrapped by bot/documents/linebreak.py so that Chinese breaks between
 ideographs and long URLs or blanks never run past the margin.
 """
@@ -17,6 +19,7 @@ from fpdf.enums import Align, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
 
 from . import fonts
+from .font_embed import CJKFontProducer
 from .linebreak import wrap_text
 from .markup import BulletList, Heading, Paragraph, parse_body
 from .model import CREATOR, AnnexTable, LetterDocument
@@ -37,12 +40,11 @@ MUTED = (110, 110, 110)
 
 
 class _LetterPDF(FPDF):
-    """FPDF with our footer; fpdf2 calls footer() on every page break and at output."""
+    """FPDF whose page footers ("page X of Y") are drawn once the page count is known."""
 
-    def __init__(self, doc: LetterDocument, total_pages: int | None) -> None:
+    def __init__(self, doc: LetterDocument) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.letter = doc
-        self.total_pages = total_pages
         self.cjk_family = fonts.register_font(self)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.c_margin = 0  # our own wrapping already keeps text inside the margins
@@ -73,16 +75,33 @@ class _LetterPDF(FPDF):
         return wrap_text(text, lambda char: advances[ord(char)] * scale, width - 0.05)
 
     def footer(self) -> None:
-        size = SMALL_PT
-        pages = self.total_pages or self.page_no()  # the first pass only counts pages
-        label = self.letter.page_label.format(page=self.page_no(), pages=pages)
-        lines = [*self.note_lines, fonts.printable(label)]
-        self.set_y(-(10 + len(lines) * self.line_height_for(size)))
-        with self.local_context(text_color=MUTED):
-            self.set_font(self.cjk_family, size=size)
-            for line in lines:
-                self.cell(self.epw, self.line_height_for(size), line, align=Align.C,
-                          new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        """fpdf2's per-page hook: nothing yet, see draw_footers()."""
+
+    def draw_footers(self) -> None:
+        """Go back to every page and draw its footer, now that the page count is known.
+
+        One layout pass instead of two. Each footer sits in its own q/Q block
+        and sets its own font and colour, since the page's last graphics
+        state is not the one fpdf2 tracks (that is the last page's). The
+        auto page break area already reserves the footer's height.
+        """
+        size, pages, last = SMALL_PT, self.pages_count, self.page
+        self.in_footer = True  # as fpdf2 does for footers: never break a page here
+        try:
+            for number in range(1, pages + 1):
+                self.page = number
+                self.current_font_is_set_on_page = False  # emit Tf on this page's stream
+                label = self.letter.page_label.format(page=number, pages=pages)
+                lines = [*self.note_lines, fonts.printable(label)]
+                self.set_y(-(10 + len(lines) * self.line_height_for(size)))
+                with self.local_context(text_color=MUTED):
+                    self.set_font(self.cjk_family, size=size)
+                    for line in lines:
+                        self.cell(self.epw, self.line_height_for(size), line, align=Align.C,
+                                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        finally:
+            self.in_footer = False
+            self.page = last
 
     def text_block(self, text: str, size_pt: float, *, indent: float = 0.0,
                    align: Align = Align.L) -> None:
@@ -103,38 +122,23 @@ class _LetterPDF(FPDF):
 
 
 def render_pdf(doc: LetterDocument) -> bytes:
-    """Render ``doc`` to PDF bytes; the same document always gives the same bytes.
-
-    The layout runs twice, first only to count pages for the "page X of Y"
-    footer; layout is cheap (~15 ms) next to font subsetting at output.
-    """
-    counting = _layout(doc, total_pages=None)
-    fonts.release(counting)
-    pdf = _layout(doc, total_pages=counting.pages_count)
+    """Render ``doc`` to PDF bytes; the same document always gives the same bytes."""
     try:
-        if pdf.pages_count != counting.pages_count:  # cannot happen: the footer has fixed height
-            raise RuntimeError(
-                f"Page count changed between layout passes ({counting.pages_count} -> "
-                f"{pdf.pages_count}); report this letter as a bug in bot/documents/pdf.py."
-            )
-        return bytes(pdf.output())
+        pdf = _LetterPDF(doc)
+        pdf.set_title(doc.title)
+        pdf.set_lang(doc.language)
+        pdf.set_creator(CREATOR)
+        pdf.set_creation_date(doc.created)
+        pdf.set_text_color(*TEXT)
+        pdf.add_page()
+        _letterhead(pdf, doc)
+        _body(pdf, doc)
+        if doc.annex is not None and doc.annex.printed:
+            _annex(pdf, doc.annex)
+        pdf.draw_footers()
+        return bytes(pdf.output(output_producer_class=CJKFontProducer))
     finally:
-        fonts.release(pdf)
-
-
-def _layout(doc: LetterDocument, *, total_pages: int | None) -> _LetterPDF:
-    pdf = _LetterPDF(doc, total_pages)
-    pdf.set_title(doc.title)
-    pdf.set_lang(doc.language)
-    pdf.set_creator(CREATOR)
-    pdf.set_creation_date(doc.created)
-    pdf.set_text_color(*TEXT)
-    pdf.add_page()
-    _letterhead(pdf, doc)
-    _body(pdf, doc)
-    if doc.annex is not None and doc.annex.printed:
-        _annex(pdf, doc.annex)
-    return pdf
+        fonts.release()
 
 
 def _letterhead(pdf: _LetterPDF, doc: LetterDocument) -> None:

@@ -23,10 +23,10 @@ def reader(data: bytes) -> PdfReader:
 def squash(text: str) -> str:
     """Remove all whitespace: extractors space CJK glyphs differently.
 
-    NULs go too: pypdf decodes the 2-byte codes of fpdf2's CID-keyed CFF font
-    as "\x00" + character (PDFium, Chrome's engine, extracts them cleanly).
+    Nothing else is removed: our fonts use Identity-H, so pypdf must read
+    every character exactly (bot/documents/font_embed.py).
     """
-    return re.sub(r"[\s\x00]+", "", text)
+    return re.sub(r"\s+", "", text)
 
 
 def page_texts(data: bytes) -> list[str]:
@@ -77,7 +77,7 @@ def text_runs(data: bytes) -> list[TextRun]:
 
         def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float,
                   number: int = number) -> None:
-            text = text.replace("\x00", "").replace("\n", "")  # see squash()
+            text = text.replace("\n", "")
             if not text.strip():
                 return
             scale = tm[0] * cm[0]

@@ -5,7 +5,7 @@ fontTools release (byte-for-byte determinism is tested in test_pdf.py).
 Instead every PDF text line with its page and position, and the DOCX
 paragraph/style sequence, are compared with files in golden/. Regenerate after
 an intended change with
-``CALLSHIELD_UPDATE_GOLDEN=1 .venv/bin/pytest tests/documents/test_golden.py``
+``CALLSHIELD_UPDATE_GOLDENS=1 .venv/bin/pytest tests/documents/test_golden.py``
 and review the diff.
 """
 
@@ -23,7 +23,7 @@ from .pdf_inspect import MM, text_runs
 from .samples import chinese_letter, english_letter
 
 GOLDEN = Path(__file__).with_name("golden")
-UPDATE = os.environ.get("CALLSHIELD_UPDATE_GOLDEN") == "1"
+UPDATE = os.environ.get("CALLSHIELD_UPDATE_GOLDENS") == "1"
 
 
 def check(name: str, actual: str) -> None:
@@ -31,10 +31,10 @@ def check(name: str, actual: str) -> None:
     if UPDATE:
         path.parent.mkdir(exist_ok=True)
         path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"{path} missing: run with CALLSHIELD_UPDATE_GOLDEN=1 to create it"
+    assert path.exists(), f"{path} missing: run with CALLSHIELD_UPDATE_GOLDENS=1 to create it"
     assert actual == path.read_text(encoding="utf-8"), (
         f"{name} differs from the golden file; if the change is intended, "
-        "regenerate with CALLSHIELD_UPDATE_GOLDEN=1 and review the diff"
+        "regenerate with CALLSHIELD_UPDATE_GOLDENS=1 and review the diff"
     )
 
 

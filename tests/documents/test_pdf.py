@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
+from fpdf.fonts import SubsetMap
 
 from bot.documents import AnnexTable, LetterDocument, render_pdf
 
@@ -192,3 +198,78 @@ def test_characters_missing_from_the_font_become_visible_boxes() -> None:
     doc = chinese_letter(rows=1, body="他发来😡\u200d\ufe0f表情\x07。")
     text = "".join(page_texts(render_pdf(doc)))
     assert "他发来□表情。" in text
+
+
+def _distinct_hanzi(count: int) -> str:
+    """``count`` different common hanzi, in GB 2312 order (level 1 starts at 0xB0A1)."""
+    chars = []
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            with suppress(UnicodeDecodeError):  # a few codes at the end of a row are unused
+                chars.append(bytes((lead, trail)).decode("gb2312"))
+    return "".join(chars[:count])
+
+
+def _many_glyphs_letter() -> tuple[LetterDocument, str]:
+    """A one-page letter showing more than 600 distinct glyphs, and its exact text."""
+    hanzi = _distinct_hanzi(600)
+    lines = [hanzi[i:i + 40] for i in range(0, len(hanzi), 40)]
+    latin = "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 ，。：；！？（）《》“”"
+    body = "\n".join([*lines, latin])
+    doc = LetterDocument(title="字表", language="zh-Hans", body=body, date_text="2026年11月28日",
+                         footer_note="CallShield", page_label="{page}/{pages}")
+    expected = squash("2026年11月28日" + "字表" + body + "CallShield" + "1/1")
+    assert len(set(expected)) > 600
+    return doc, expected
+
+
+def test_more_than_256_distinct_glyphs_read_back_exactly_with_pypdf() -> None:
+    doc, expected = _many_glyphs_letter()
+    data = render_pdf(doc)
+    (page,) = reader(data).pages
+    raw = page.extract_text()
+    assert "\x00" not in raw
+    assert squash(raw) == expected
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None,
+                    reason="poppler's pdftotext is not installed (apt-get install poppler-utils)")
+def test_more_than_256_distinct_glyphs_read_back_exactly_with_pdftotext(tmp_path: Path) -> None:
+    doc, expected = _many_glyphs_letter()
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render_pdf(doc))
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, check=True, timeout=60)
+    assert squash(done.stdout.decode("utf-8")) == expected
+
+
+def test_footers_are_small_grey_text_on_every_page() -> None:
+    data = render_pdf(chinese_letter(rows=60))
+    pages = reader(data).pages
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        label = f"第 {number} 页，共 {len(pages)} 页"
+        sizes = []
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float,
+                  label: str = label, sizes: list[float] = sizes) -> None:
+            if text.strip() == label:
+                sizes.append(size * tm[0])
+
+        page.extract_text(visitor_text=visit)
+        assert sizes == [8.5], (number, sizes)
+        # Drawn last, after the page's own content, in a q/Q block that sets its
+        # own font and colour (the page's last state is not fpdf2's current one).
+        stream = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+        footer = re.search(r"\nq\nBT /F\d+ 8\.50 Tf ET\n((?:q BT [^\n]* Tj ET Q\n)+)Q\n$", stream,
+                           flags=re.DOTALL)
+        assert footer is not None, stream[-300:]
+        lines = footer.group(1).splitlines()
+        assert len(lines) == 2 and all("0.4314 0.4314 0.4314 rg" in line for line in lines)
+
+
+def test_finished_documents_are_not_kept_in_fpdf2_caches() -> None:
+    """fpdf2's functools caches key on each document's subset map (see fonts.release)."""
+    render_pdf(chinese_letter(rows=3))
+    assert SubsetMap.pick.cache_info().currsize == 0
+    assert SubsetMap.get_glyph.cache_info().currsize == 0
