@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -265,3 +266,307 @@ def test_unsafe_works_at_every_question(pack_id: str) -> None:
         if seen == questions:
             break
     assert seen == questions, f"never asked: {sorted(questions - seen)}"
+
+
+# --- Legal-accuracy guards (issue 4, "Accuracy is the product") ---------------------------------
+# Each guard catches a class of error found in the audit of 2026-11-28 (see /work/notes/audit.md):
+# it reads every user-facing text of the packs, in every language, and the letter templates.
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LANGS = {"en", "zh-Hans", "zh-Hant"}
+
+
+def _texts(node: Any) -> list[str]:
+    """Every string in a pack document (texts, labels, word lists), in every language."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [t for value in node.values() for t in _texts(value)]
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
+def _sentences(text: str) -> list[str]:
+    """Chinese sentences end at 。 (a ； clause stays in its sentence); English ones at . ! ?
+    before a capital or a quote ("Art. 50" does not end a sentence)."""
+    parts = re.split(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z“(])", text)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def _pack_texts(pack_id: str, sections: tuple[str, ...] | None = None) -> list[str]:
+    texts = []
+    for _, document in _raw_documents(pack_id):
+        for key, value in (document or {}).items():
+            if sections is None or key in sections:
+                texts.extend(_texts(value))
+    return texts
+
+
+def _rule_texts(rule: Any) -> list[str]:
+    return [t for field in (rule.title, rule.explanation) for t in (field or {}).values()]
+
+
+def _maximal_facts(pack: Pack, **override: Any) -> dict[str, Any]:
+    """Every behaviour reported at once, so that as many rules as possible fire."""
+    facts: dict[str, Any] = {}
+    for node_id, node in pack.data.nodes.items():
+        if node.kind == "multi":
+            facts[node_id] = [o.id for o in node.options or [] if not o.exclusive]
+        elif node.kind == "yesno":
+            facts[node_id] = "yes"
+        elif node.kind == "number":
+            facts[node_id] = 50
+    facts.update(override)
+    return facts
+
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+OLD_PSL = re.compile(r"第四十二[条條]|第四十[条條]第|Art\. 4[02]\b|Art\. 40\(|Art\. 42\(")
+NEW_PSL = re.compile(r"第五十[条條]|第四十七[条條]|Art\. 50\b|Art\. 47\b")
+PSL_CONTEXT = re.compile(r"治安管理[处處]罚法|治安管理[处處]罰法|public-order law|"
+                         r"Public Security Administration")
+
+
+def _psl_articles(texts: list[str]) -> tuple[bool, bool]:
+    """(cites old Art. 42/40, cites new Art. 50/47) of the public-order law, by sentence: PIPL
+    Art. 47 and Art. 50 are other laws and do not count."""
+    old = new = False
+    for text in texts:
+        for sentence in _sentences(text):
+            if PSL_CONTEXT.search(sentence):
+                old = old or bool(OLD_PSL.search(sentence))
+                new = new or bool(NEW_PSL.search(sentence))
+    return old, new
+
+
+def test_cn_public_order_articles_match_the_contact_date_in_every_text() -> None:
+    """For contact before 2026-01-01 the 2012 text (Art. 42/40) applies, from then the revised law
+    (Art. 50/47): no finding shown for a 2025 contact names Art. 50/47, none for a 2026 contact
+    names Art. 42/40, and no text outside the findings names an article without its date."""
+    pack = _pack("cn")
+    for when, wrong in ((dt.datetime(2025, 12, 20, 23, 0, tzinfo=SHANGHAI), "new"),
+                        (dt.datetime(2026, 3, 1, 23, 0, tzinfo=SHANGHAI), "old")):
+        facts = _maximal_facts(pack, contact_time=when, lender_kind="private", rate="above36")
+        fired = [rule for rule, predicate in pack.rules if predicate(facts)]
+        assert len(fired) > 10
+        for rule in fired:
+            old, new = _psl_articles(_rule_texts(rule))
+            assert not (new if wrong == "new" else old), (
+                f"{rule.id} fires for contact on {when.date()} but names the "
+                f"{'revised' if wrong == 'new' else '2012'} public-order law's article")
+    for text in _pack_texts("cn", ("advice", "channels", "safety", "nodes", "ui", "pack")):
+        old, new = _psl_articles([text])
+        assert not old, f"Art. 42/40 outside a pre-2026 finding: {text}"
+        if new:
+            assert re.search(r"2026年1月1日|1 January 2026", text), (
+                f"the revised law's article without its date (2026-01-01): {text}")
+    for citation_id, citation in pack.data.citations.items():
+        if citation_id.startswith("psapl2012_"):
+            assert all("2025" in name for name in citation.law.values()), (
+                f"{citation_id}: the 2012 text must say it was in force until 2025-12-31")
+
+
+NIFA = re.compile(r"互联网金融协会|互聯網金融協會|NIFA|自律公约|自律公約|逾期债务催收|逾期債務催收")
+HOURS = re.compile(r"\d{1,2}\s*(?::\d\d|点|點|时|時|am\b|pm\b|a\.m\.|p\.m\.)|晚上|早上|夜间|夜間|"
+                   r"night|calling hours", re.IGNORECASE)
+
+
+def _template_texts(pack_id: str) -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in sorted((TEMPLATES / pack_id).glob("*.j2"))]
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_nifa_is_never_a_source_for_calling_hours(pack_id: str) -> None:
+    """cn_law.md §5.8: no calling-hours rule of the 2018 NIFA convention could be verified; the
+    hours belong to GB/T 45251-2025 and the 2026 banking-association guideline."""
+    texts = _pack_texts(pack_id) + _template_texts(pack_id)
+    for text in texts:
+        for sentence in _sentences(text):
+            if NIFA.search(sentence):
+                assert not HOURS.search(sentence), f"NIFA named with calling hours: {sentence}"
+
+
+def test_criminal_law_293_1_only_for_illegal_debts() -> None:
+    """Art. 293-1 covers illegal debts (such as usury) only: a rule that cites or names it never
+    fires for a licensed lender or a rate under the caps, however coercive the collection."""
+    pack = _pack("cn")
+    citing = [rule for rule, _ in pack.rules
+              if "cl_293_1" in rule.citations
+              or any(re.search(r"二百九十三[条條]之一|293-1", t) for t in _rule_texts(rule))]
+    assert citing, "no rule cites Art. 293-1 any more: update this guard"
+    predicates = {rule.id: predicate for rule, predicate in pack.rules}
+    for rule in citing:
+        assert predicates[rule.id](_maximal_facts(pack, lender_kind="private", rate="above36"))
+        for kind in ("bank", "cfc", "small_loan"):
+            assert not predicates[rule.id](
+                _maximal_facts(pack, lender_kind=kind, rate="above36")), (rule.id, kind)
+        for rate in ("below24", None):
+            facts = _maximal_facts(pack, lender_kind="private", rate=rate)
+            assert not predicates[rule.id](facts), (rule.id, rate)
+        for text in _rule_texts(rule):
+            assert re.search(r"非法债务|非法債務|illegal debt", text), (
+                f"{rule.id} must say Art. 293-1 concerns illegal debts: {text}")
+
+
+# Secondary sources (cn_law.md tags them [secondary]) that a finding may only state as reported.
+CN_SECONDARY = re.compile(r"中国银行业协会|中國銀行業協會|China Banking Association|GB/T 45251|"
+                          r"修订后《治安管理处罚法》|修訂後《治安管理處罰法》|revised public-order law|"
+                          r"非法经营罪|非法經營罪|illegal business|个性化分期|個性化分期|"
+                          r"personalised instalment")
+REPORTED = re.compile(r"据报道|據報道|据二手资料|據二手資料|据一家|據一家|reported|according to",
+                      re.IGNORECASE)
+
+
+def test_cn_secondary_sources_are_worded_as_reported() -> None:
+    """A [secondary] claim is never presented as certain fact: every sentence that states what the
+    banking-association guideline, the GB/T standard, the revised public-order law, the 2019
+    illegal-lending opinion or the credit-card measures say carries "reported" (据报道)."""
+    checked = 0
+    for text in _pack_texts("cn", ("rules", "advice", "channels")):
+        for sentence in _sentences(text):
+            if CN_SECONDARY.search(sentence):
+                assert REPORTED.search(sentence), f"secondary claim stated as fact: {sentence}"
+                checked += 1
+    assert checked > 30
+
+
+US_SECONDARY = re.compile(r"1006\.22\(f\)\(4\)|1788\.17|940 CMR|usually 3 to 6|"
+                          r"not count toward|sample letter|unanswered calls (?:are|count|still)")
+
+
+def test_us_secondary_claims_are_worded_as_reported() -> None:
+    checked = 0
+    for text in _pack_texts("us", ("rules", "advice", "channels", "nodes", "safety", "pack")):
+        for sentence in _sentences(text):
+            if US_SECONDARY.search(sentence):
+                assert REPORTED.search(sentence), f"secondary claim stated as fact: {sentence}"
+                checked += 1
+    assert checked >= 6
+
+
+def _us_federal(citation: Any) -> bool:
+    law = citation.law["en"]
+    return "Regulation F" in law or ("Fair Debt" in law and "Rosenthal" not in law)
+
+
+def test_us_federal_findings_only_for_debt_collectors_and_the_lender_is_told() -> None:
+    """FDCPA/Regulation F bind third-party collectors, generally not the original lender: no
+    finding citing them fires when the lender called, and the lender case says why."""
+    pack = _pack("us")
+    citations = pack.data.citations
+    for caller, expect_federal in (("creditor", False), ("collector", True)):
+        facts = _maximal_facts(pack, caller_type=caller, purpose="personal", debt_mine="not_mine",
+                               state="other", debt_age="gt_6y", notice="no", identified="no",
+                               contact_time=dt.datetime(2026, 11, 27, 22, 30))
+        fired = [rule for rule, predicate in pack.rules if predicate(facts)]
+        federal = [r.id for r in fired
+                   if any(_us_federal(citations[c]) and citations[c].effective for c in r.citations)]
+        assert bool(federal) == expect_federal, (caller, federal)
+        if caller == "creditor":
+            notes = [r for r in fired if "fdcpa_1692a_6" in r.citations]
+            assert notes, "the lender case must explain who the federal rules cover"
+            assert all(re.search(r"generally\s+do(es)? not cover", r.explanation["en"])
+                       for r in notes)
+    note = pack.data.nodes["creditor_note"].text
+    assert note and "generally does not cover" in note["en"]
+
+
+def test_us_regulation_f_date_is_never_shown_as_the_fdcpa_date() -> None:
+    """Regulation F took effect on 2021-11-30; the FDCPA is older. A dated citation names
+    Regulation F first, and its Regulation F section comes last, right before the date."""
+    checked = 0
+    for cid, citation in _pack("us").data.citations.items():
+        law, article = citation.law["en"], citation.article["en"] if citation.article else ""
+        if citation.effective and ("Fair Debt" in law or "Regulation F" in law):
+            assert law.startswith("Regulation F"), f"{cid}: name Regulation F first: {law}"
+            assert article.split(";")[-1].strip().startswith("12 CFR §"), (
+                f"{cid}: the Regulation F section must come last, next to its date: {article}")
+            checked += 1
+    assert checked > 10
+
+
+def test_us_seven_in_seven_is_a_rebuttable_presumption_per_debt() -> None:
+    pack = _pack("us")
+    for text in _pack_texts("us", ("rules", "advice", "channels", "nodes", "safety", "pack")):
+        for sentence in _sentences(text):
+            if re.search(r"seven (calls|times)|more than seven|7-in-7|seven-calls", sentence):
+                assert "presum" in sentence, f"7-in-7 stated as a hard limit: {sentence}"
+    rule = next(rule for rule, _ in pack.rules if rule.id == "call_frequency")
+    text = rule.explanation["en"]
+    for needed in ("rebut", "per debt", "places", "not a fixed cap"):
+        assert needed in text, f"call_frequency must say '{needed}'"
+
+
+# Numbers of the channels, exactly as the research gives them (cn_law.md §7-§8, us_law.md §12;
+# 911 and 988 are the issue's, for safety).
+CN_NUMBERS = {"110", "120", "12378", "12321", "12377", "12348", "12356", "010-82951332", "96110",
+              "010-12321"}
+CN_NUMBER = re.compile(r"(?<![\d,.¥\-])(0\d{2,3}-\d{5,8}|1\d{2}(?:\d{2})?|9\d{4})(?![\d,.%\-])")
+
+
+def test_cn_phone_numbers_are_the_researched_ones() -> None:
+    found: set[str] = set()
+    for text in _pack_texts("cn", ("rules", "advice", "channels", "safety", "pack")):
+        for number in CN_NUMBER.findall(text):
+            assert number in CN_NUMBERS, f"unresearched number {number!r} in: {text}"
+            found.add(number)
+    assert found == CN_NUMBERS, f"numbers never shown: {sorted(CN_NUMBERS - found)}"
+    channels = " ".join(_texts(yaml.safe_load(
+        (_folder("cn") / "channels.yaml").read_text(encoding="utf-8"))))
+    for needed in ("12378", "110", "12321", "12377", "jubao.nifa.org.cn", "12348", "96110"):
+        assert needed in channels, needed
+    safety = " ".join(_texts(_pack("cn").data.safety.model_dump()))
+    assert safety.index("12356") < safety.index("010-82951332"), "12356 first, then 010-82951332"
+
+
+def test_us_phone_numbers_are_the_researched_ones() -> None:
+    texts = _pack_texts("us", ("rules", "advice", "channels", "safety", "pack"))
+    joined = " ".join(texts)
+    for needed in ("consumerfinance.gov/complaint", "(855) 411-2372", "ReportFraud.ftc.gov",
+                   "1-877-FTC-HELP (382-4357)", "988", "911"):
+        assert needed in joined, needed
+    allowed = {"(855) 411-2372", "(855) 729-2372"}
+    for phone in re.findall(r"\(\d{3}\) \d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b", joined):
+        assert phone in allowed, f"unresearched phone number {phone}"
+
+
+def test_zh_hant_says_the_same_as_zh_hans() -> None:
+    """Traditional is a conversion of Simplified: the same numbers, dates, article numbers and
+    Latin words (GB/T 45251-2025, LPR, www.12321.cn) in the same order."""
+    token = re.compile(r"[0-9A-Za-z][0-9A-Za-z./:%\-]*|第[一二三四五六七八九十百千零]+[条條项項款]")
+    fold = str.maketrans("條項", "条项")
+    checked = 0
+    for path, document in _raw_documents("cn"):
+        for text in _localized(document, LANGS):
+            hans, hant = text["zh-Hans"], text["zh-Hant"]
+            if isinstance(hans, list):
+                assert len(hans) == len(hant), f"{path.name}: {hans}"
+                continue
+            assert [t.translate(fold) for t in token.findall(hant)] == token.findall(hans), (
+                f"{path.name}: zh-Hant differs from zh-Hans:\n{hans}\n{hant}")
+            checked += 1
+    assert checked > 300
+
+
+STOP_PAYING = re.compile(r"停止还款|停止還款|暂停还款|暫停還款|不还款|不還款|stop pay|stopping pay|"
+                         r"withhold pay", re.IGNORECASE)
+NEGATED = re.compile(r"不要|不会|不會|不把|never|do not|don't|does not", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_no_text_suggests_stopping_payment_as_leverage(pack_id: str) -> None:
+    for text in _pack_texts(pack_id) + _template_texts(pack_id):
+        for sentence in _sentences(text):
+            if STOP_PAYING.search(sentence):
+                assert NEGATED.search(sentence), f"suggests stopping payment: {sentence}"
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_every_pack_says_not_legal_advice(pack_id: str) -> None:
+    pack = _pack(pack_id)
+    for language in pack.languages:
+        disclaimer = pack.text(pack.data.pack.disclaimer, language)
+        assert re.search(r"not legal advice|不是法律意[见見]", disclaimer), (pack_id, language)
+    assert pack.data.pack.reviewed_on <= dt.date(2026, 11, 28)
