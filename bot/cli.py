@@ -112,6 +112,7 @@ def test(paths: list[str], walks: int) -> int:
 async def _chat(settings: Settings, pack: str | None, language: str | None, user: str,
                 letters_dir: Path) -> int:
     from bot.console import chat
+    from bot.letters.desk import warm_up_fonts
     from bot.packs import load_all
     from bot.service import GuidanceService
 
@@ -136,6 +137,7 @@ async def _chat(settings: Settings, pack: str | None, language: str | None, user
     except StorageUnavailable as error:
         print(f"callshield: {error}", file=sys.stderr)
         return 2
+    warm_up_fonts()
     try:
         return await chat(GuidanceService(store, packs, channel="console"), user,
                           pack=pack, language=language, letters_dir=letters_dir)

@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import threading
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.documents import prepare_fonts
 from bot.letters.context import build_context
 from bot.letters.output import preview_text, render_file, write_letter_files
 from bot.service import GuidanceService
 from flows import Pack
 from flows.letters import LetterContext, letter_of
 from storage import UserRow
+
+logger = logging.getLogger(__name__)
 
 PENDING_KEY = "letter_in_progress"
 """Profile key holding "<letter id> <field>" while the bot waits for that detail."""
@@ -189,3 +194,20 @@ class LetterDesk:
         if pack is None:
             raise LookupError("the user has not chosen a jurisdiction we serve")
         return pack
+
+
+def warm_up_fonts() -> threading.Thread:
+    """Load (on a new machine: build, ~12 s) the PDF font in the background at start-up.
+
+    Otherwise the first user who asks for a PDF waits for it. A failure here is only logged:
+    the same error reaches that user's request, which answers it kindly.
+    """
+    def work() -> None:
+        try:
+            prepare_fonts()
+        except Exception as error:  # noqa: BLE001 - logged; the PDF request reports it again
+            logger.warning("could not prepare the PDF font: %s", error)
+
+    thread = threading.Thread(target=work, name="font-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -132,3 +132,14 @@ async def test_preview_and_files_from_storage(desk: LetterDesk, cn_pack: Pack,
     await desk.service.forget(user)
     again = await desk.service.user("42")
     assert await desk.details(again) == {}
+
+
+def test_font_warm_up_loads_the_pdf_font_in_the_background() -> None:
+    from bot.documents import fonts
+    from bot.letters.desk import warm_up_fonts
+
+    thread = warm_up_fonts()
+    assert thread.daemon and thread.name == "font-warm-up"
+    thread.join(120)
+    assert not thread.is_alive()
+    assert fonts._Cache.base is not None  # the reduced program is parsed: first PDF is fast
