@@ -52,9 +52,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "letter_caption": "{title}. A draft, not legal advice.",
         "letter_gone": "That letter is not available any more. Here are the letters you can "
         "have now.",
-        "letter_working": "Preparing the file\u2026",
         "settings": "Settings and privacy.\nLanguage: {lang_name}\nWhere: {jurisdiction}\n\n"
-        "We store your answers, your reports and when you used the bot. Never shared. "
+        "We store your answers, your reports, the details you give for letters and when you "
+        "used the bot. Never shared. "
         "/export_my_data sends you a copy; /delete_my_data erases all of it.",
         "s_language": "Language",
         "s_jurisdiction": "Change where",
@@ -62,7 +62,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "s_delete": "Delete my data",
         "choose_language": "Choose your language:",
         "language_set": "Language: English.",
-        "delete_confirm": "This erases everything we store about you: answers, reports and "
+        "delete_confirm": "This erases everything we store about you: answers, reports, letter "
+        "details and "
         "history. It cannot be undone. Are you sure?",
         "delete_yes": "Yes, delete everything",
         "deleted": "Done. Everything we stored about you is deleted.",
@@ -112,9 +113,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "b_other_letters": "其他信件",
         "letter_caption": "{title}。草稿，不是法律意见。",
         "letter_gone": "这封信已不再提供。以下是您现在可以起草的信件。",
-        "letter_working": "正在生成文件……",
         "settings": "设置与隐私。\n语言：{lang_name}\n地区：{jurisdiction}\n\n"
-        "我们保存您的回答、记录和使用时间，绝不分享。/export_my_data 发送副本；"
+        "我们保存您的回答、记录、为信件填写的信息和使用时间，绝不分享。/export_my_data 发送副本；"
         "/delete_my_data 删除全部。",
         "s_language": "语言",
         "s_jurisdiction": "更改地区",
@@ -122,7 +122,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "s_delete": "删除我的数据",
         "choose_language": "请选择语言：",
         "language_set": "语言：简体中文。",
-        "delete_confirm": "这会删除我们保存的关于您的一切：回答、记录和历史，无法恢复。确定吗？",
+        "delete_confirm": "这会删除我们保存的关于您的一切：回答、记录、信件信息和历史，无法恢复。确定吗？",
         "delete_yes": "确定，全部删除",
         "deleted": "完成。我们保存的关于您的一切都已删除。",
         "export_caption": "我们保存的关于您的全部数据。",
@@ -169,9 +169,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "b_other_letters": "其他信件",
         "letter_caption": "{title}。草稿，不是法律意見。",
         "letter_gone": "這封信已不再提供。以下是您現在可以起草的信件。",
-        "letter_working": "正在產生檔案……",
         "settings": "設定與隱私。\n語言：{lang_name}\n地區：{jurisdiction}\n\n"
-        "我們儲存您的回答、紀錄和使用時間，絕不分享。/export_my_data 傳送副本；"
+        "我們儲存您的回答、紀錄、為信件填寫的資料和使用時間，絕不分享。/export_my_data 傳送副本；"
         "/delete_my_data 刪除全部。",
         "s_language": "語言",
         "s_jurisdiction": "更改地區",
@@ -179,7 +178,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "s_delete": "刪除我的資料",
         "choose_language": "請選擇語言：",
         "language_set": "語言：繁體中文。",
-        "delete_confirm": "這會刪除我們儲存的關於您的一切：回答、紀錄和歷史，無法復原。確定嗎？",
+        "delete_confirm": "這會刪除我們儲存的關於您的一切：回答、紀錄、信件資料和歷史，無法復原。確定嗎？",
         "delete_yes": "確定，全部刪除",
         "deleted": "完成。我們儲存的關於您的一切都已刪除。",
         "export_caption": "我們儲存的關於您的全部資料。",
