@@ -158,10 +158,12 @@ def test_no_section_10_claims(pack_id: str) -> None:
                 assert claim not in text, f"{path}: contains '{claim}' (cn_law.md §10)"
 
 
-# Citations the research gives no in-force date for (cn_law.md §5.10, §6; us_law.md §1, §12,
-# §15): they carry no `effective`, and every other citation must carry one.
+# Citations the research gives no in-force date for (cn_law.md §1, §2, §5.10, §6; us_law.md §1,
+# §12, §15): they carry no `effective`, and every other citation must carry one. cn: the 2012
+# public-order text (only "in force until 2025-12-31" is given) and Criminal Law Art. 279/280.
 UNDATED = {
-    "cn": {"cba_2026", "spc_2017_financial"},
+    "cn": {"cba_2026", "spc_2017_financial", "psapl2012_art42_1", "psapl2012_art42_2",
+           "psapl2012_art42_5", "psapl2012_art40_3", "cl_279", "cl_280"},
     "us": {"fdcpa_1692a_6", "fdcpa_1692a_5", "occ_scam_signs", "ma_940_cmr_7_04",
            "ma_209_cmr_18_16", "ca_rosenthal_1788_2"},
 }
@@ -199,22 +201,107 @@ def test_every_rule_offers_a_letter(pack_id: str) -> None:
     assert not missing, f"rules without a letter: {missing}"
 
 
+# Contact times probing each side of 2026-01-01 (Shanghai time), and an unknown date.
+PSL_PERIODS: dict[str, list[dt.datetime | None]] = {
+    "old": [dt.datetime(2025, 6, 1, 12, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+            dt.datetime(2025, 12, 31, 23, 59, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))],
+    "new": [dt.datetime(2026, 1, 1, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+            dt.datetime(2026, 3, 1, 12, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))],
+    "unknown": [None],
+}
+
+
 def test_cn_public_order_citations_follow_the_2026_revision() -> None:
-    """Old Art. 42/40 only for contact before 2026-01-01; new Art. 50/47 only from then."""
+    """Old Art. 42/40 only for contact before 2026-01-01, the revised Art. 50/47 only from then,
+    and both together only when the contact date is unknown — tested by evaluating each rule on
+    either side of the date, not by reading its condition."""
     pack = _pack("cn")
-    for rule, _ in pack.rules:
-        parts = list(walk(rule.when))
-        before = any(isinstance(p, Use) and p.name == "before_2026" for p in parts)
-        not_before = any(isinstance(p, Not) and isinstance(p.item, Use)
-                         and p.item.name == "before_2026" for p in parts)
+    checked = 0
+    for rule, predicate in pack.rules:
         old = any(c.startswith("psapl2012_") for c in rule.citations)
         new = any(c.startswith("psapl2025_") for c in rule.citations)
-        if old:
-            assert before and not not_before, rule.id
-        if new:
-            assert not_before, rule.id
-        assert not (old and new), rule.id
+        if not (old or new):
+            continue
+        expected = "unknown" if old and new else "old" if old else "new"
+        for period, moments in PSL_PERIODS.items():
+            fires = [predicate(_maximal_facts(pack, contact_time=when, lender_kind="private",
+                                              rate="above36")) for when in moments]
+            if period == expected:
+                assert any(fires), f"{rule.id} never fires for a contact in its period {period}"
+            else:
+                assert not any(fires), f"{rule.id} fires for a contact in period {period}"
+        checked += 1
+    assert checked >= 12
     assert pack.data.citations["psapl2025_art50"].effective == dt.date(2026, 1, 1)
+
+
+OLD_PERIOD = re.compile(r"2025年12月31日|31 December 2025")
+NEW_PERIOD = re.compile(r"2026年1月1日|1 January 2026")
+
+
+def test_cn_unknown_contact_date_names_each_public_order_article_with_its_period() -> None:
+    """A user who skips the date is not told either version applies: every finding that names
+    the public-order law names both Art. 42/40 and Art. 50/47, each in a sentence that says the
+    period it was in force (until 2025-12-31 / from 2026-01-01)."""
+    pack = _pack("cn")
+    facts = _maximal_facts(pack, lender_kind="private", rate="above36")
+    assert "contact_time" not in facts
+    naming = 0
+    for rule, predicate in pack.rules:
+        if not predicate(facts):
+            continue
+        for text in _rule_texts(rule):
+            old, new = _psl_articles([text])
+            if not (old or new):
+                continue
+            assert old and new, f"{rule.id} assumes one version for an unknown date: {text}"
+            naming += 1
+            for sentence in _sentences(text):
+                if PSL_CONTEXT.search(sentence) and OLD_PSL.search(sentence):
+                    assert OLD_PERIOD.search(sentence), f"{rule.id}: old article undated: {sentence}"
+                if PSL_CONTEXT.search(sentence) and NEW_PSL.search(sentence):
+                    assert NEW_PERIOD.search(sentence), f"{rule.id}: new article undated: {sentence}"
+    assert naming >= 4 * 3  # four findings (threats, intrusion, calls, insults) x three languages
+
+
+CBA_NAMED = re.compile(r"银行业协会|銀行業協會|Banking Association|cba_2026")
+CBA_PUBLISHED = dt.datetime(2026, 1, 30, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+def _title(rule: Any) -> str:
+    """The English title without the period note of the pre-2026 variants."""
+    return str(rule.title["en"]).removesuffix(" (contact before 2026)")
+
+
+def _fired(pack: Pack, when: dt.datetime | None) -> list[Any]:
+    fired = []
+    for debt_mine in ("mine", "others"):
+        facts = _maximal_facts(pack, contact_time=when, lender_kind="bank", debt_mine=debt_mine)
+        fired.extend(rule for rule, predicate in pack.rules
+                     if predicate(facts) and rule not in fired)
+    return fired
+
+
+def test_cn_banking_guideline_only_for_contact_on_or_after_its_publication() -> None:
+    """cn_law.md §5.10: the China Banking Association published its guideline on 2026-01-30 (no
+    in-force date stated). A contact before that day, or on an unknown day, is never told what it
+    says; from that day every rule resting on it fires — and no conduct loses its finding: each
+    finding shown from 2026-01-30 has one with the same title for earlier and unknown dates."""
+    pack = _pack("cn")
+    citing = {rule.id for rule, _ in pack.rules if "cba_2026" in rule.citations}
+    assert len(citing) >= 10
+    after = _fired(pack, CBA_PUBLISHED)
+    assert citing <= {rule.id for rule in after}, "a guideline rule does not fire from 2026-01-30"
+    for when in (CBA_PUBLISHED - dt.timedelta(minutes=1), dt.datetime(2025, 6, 1, 12, 0,
+                 tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), None):
+        before = _fired(pack, when)
+        for rule in before:
+            assert "cba_2026" not in rule.citations, (rule.id, when)
+            for text in _rule_texts(rule):
+                assert not CBA_NAMED.search(text), f"{rule.id} names the guideline for {when}"
+        titles = {_title(rule) for rule in before}
+        lost = [r.id for r in after if r.id in citing and _title(r) not in titles]
+        assert not lost, f"findings lost for a contact on {when}: {lost}"
 
 
 def _answer(pack: Pack, question: Question, rng: random.Random,
@@ -570,3 +657,40 @@ def test_every_pack_says_not_legal_advice(pack_id: str) -> None:
         disclaimer = pack.text(pack.data.pack.disclaimer, language)
         assert re.search(r"not legal advice|不是法律意[见見]", disclaimer), (pack_id, language)
     assert pack.data.pack.reviewed_on <= dt.date(2026, 11, 28)
+
+
+# --- us letters fit who called (FDCPA/Regulation F bind debt collectors, us_law.md §1) -----------
+US_FDCPA_LETTERS = ("restrict_contact", "validation_request", "dispute_not_mine",
+                    "cease_communication")
+FEDERAL_SECTION = re.compile(r"15 U\.S\.C\. § 1692[b-p]|12 CFR § 1006|Regulation F")
+
+
+def _us_letter(letter_id: str, **facts: Any) -> str:
+    from bot.letters import build_context, preview_text  # the real renderer, real templates
+    pack = _pack("us")
+    plain = {key: value for key, value in _maximal_facts(pack, **facts).items()
+             if not isinstance(value, dt.datetime)}
+    context = build_context(pack, letter_id, facts=plain, today=dt.date(2026, 11, 28))
+    return preview_text(pack, letter_id, context, "en", TEMPLATES)
+
+
+def test_us_letters_cite_no_fdcpa_section_to_the_original_lender() -> None:
+    """A lender collecting its own debt is generally outside the FDCPA and Regulation F: a letter
+    to it cites none of their duties (a California lender is pointed to the Rosenthal Act, as
+    reported; a Massachusetts one to 940 CMR 7.04(1)(f)); a debt collector gets the sections."""
+    for letter_id in US_FDCPA_LETTERS:
+        for state in ("california", "massachusetts", "texas"):
+            lender = _us_letter(letter_id, caller_type="creditor", state=state)
+            assert not FEDERAL_SECTION.search(lender), (
+                f"{letter_id} to a lender in {state} cites {FEDERAL_SECTION.search(lender)}")
+            if state == "california":
+                assert "§ 1788.17 is reported to apply" in lender, letter_id
+            else:
+                assert "1788" not in lender, (letter_id, state)
+        collector = _us_letter(letter_id, caller_type="collector", state="california")
+        assert re.search(r"15 U\.S\.C\. § 1692[cg]", collector), letter_id
+        assert "1788.17" not in collector, letter_id
+    ma_lender = _us_letter("restrict_contact", caller_type="creditor", state="massachusetts")
+    assert "940 CMR 7.04(1)(f), which applies to creditors, is reported" in ma_lender
+    collector = _us_letter("restrict_contact", caller_type="collector", state="california")
+    assert "15 U.S.C. § 1692c(a)(1)" in collector and "12 CFR § 1006.14(h)(1)" in collector
