@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Final
 
 from flows import Pack, Reply, Result, State, Step, advance, events, plain_facts, start
 from flows.facts import collect
@@ -21,6 +22,8 @@ from storage import IncidentRow, NewFinding, NewIncident, Store, UserRow
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+LOAD: Final = object()
+"""``handle(state=LOAD)``: read the saved state (the default); pass one to skip the read."""
 
 
 def utc_now() -> dt.datetime:
@@ -63,13 +66,20 @@ class GuidanceService:
             logger.warning("unreadable saved state for user %s; starting again", user.id)
             return None
 
-    async def handle(self, user: UserRow, event: events.Event) -> Turn:
-        """Apply one event for one user and persist the result before returning it."""
+    async def handle(self, user: UserRow, event: events.Event, *,
+                     state: State | None | object = LOAD) -> Turn:
+        """Apply one event for one user and persist the result before returning it.
+
+        A channel that has just read the state (to decide what an update means) passes it as
+        ``state`` so one update costs one read, not two.
+        """
         pack = self.pack_for(user)
         if pack is None:
             raise LookupError("the user has not chosen a jurisdiction we serve")
         now = self.clock()
-        state = await self.state_of(user)
+        if state is LOAD:
+            state = await self.state_of(user)
+        assert state is None or isinstance(state, State)
         if state is None:
             step = start(pack, user.language, now=now, timezone=user.timezone)
             if not isinstance(event, (events.Start, events.Restart, events.Repeat)):

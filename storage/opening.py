@@ -7,6 +7,7 @@ instead of a sqlite3 traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from .cache import RowCache
 from .errors import StorageError, StorageUnavailable
 from .migrate import apply_migrations
 from .sqlite import SQLiteStore
@@ -24,11 +26,14 @@ logger = logging.getLogger(__name__)
 MEMORY = ":memory:"
 
 
-async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.0) -> SQLiteStore:
+async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.0,
+                     cache: bool = True) -> SQLiteStore:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
     Use as ``async with await open_store(path) as store:`` or call ``close()``.
-    ``busy_timeout_s`` is how long to wait for another process's lock.
+    ``busy_timeout_s`` is how long to wait for another process's lock. ``cache`` keeps users
+    and conversation states in memory (write-through); it assumes this process is the only
+    writer of the file, so turn it off if anything else writes to the database.
 
     Raises:
         StorageUnavailable: the directory is missing or read-only, the file is
@@ -36,13 +41,7 @@ async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.
             schema is newer than this code.
     """
     location = _check_location(path)
-    try:
-        conn = await aiosqlite.connect(location, timeout=busy_timeout_s, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise StorageUnavailable(
-            f"Cannot open the database {location} ({exc}); check that the path is a "
-            "file in a writable directory."
-        ) from exc
+    conn = await _connect(location, busy_timeout_s)
     try:
         await _configure(conn, location, busy_timeout_s)
         applied = await apply_migrations(conn)
@@ -53,7 +52,39 @@ async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.
             raise StorageUnavailable(f"Cannot open the database {location}: {error}") from exc
         raise
     logger.info("storage opened; %d migration(s) applied", len(applied))
-    return SQLiteStore(conn, busy_timeout_s=busy_timeout_s)
+    return SQLiteStore(conn, busy_timeout_s=busy_timeout_s, cache=RowCache(enabled=cache))
+
+
+async def _connect(location: str, busy_timeout_s: float) -> aiosqlite.Connection:
+    """Connect, and after a failed connect wait for aiosqlite's worker thread to end.
+
+    A failed connect leaves that thread finishing its own shutdown; it then reports to this
+    event loop, and if the loop has been closed by then the thread dies with "Event loop is
+    closed" in whatever runs next. Joining it here keeps the failure where it happened.
+    """
+    conn = aiosqlite.connect(location, timeout=busy_timeout_s, isolation_level=None)
+    try:
+        return await conn
+    except sqlite3.Error as exc:
+        await _join_worker(conn)
+        raise StorageUnavailable(
+            f"Cannot open the database {location} ({exc}); check that the path is a "
+            "file in a writable directory."
+        ) from exc
+    except BaseException:
+        await _join_worker(conn)
+        raise
+
+
+async def _join_worker(conn: aiosqlite.Connection) -> None:
+    """Wait (off the loop) until the connection's worker thread has stopped.
+
+    aiosqlite has no public handle on the thread; ``_thread`` is stable in the pinned ~=0.22
+    and tests/storage/test_storage_opening.py fails loudly if it goes away.
+    """
+    thread = getattr(conn, "_thread", None)
+    if thread is not None and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5.0)
 
 
 def _check_location(path: str | os.PathLike[str]) -> str:

@@ -3,6 +3,8 @@
 One connection serves every task; :class:`ConnectionGate` hands it to one task
 at a time. SQL uses ``?`` placeholders and ``ON CONFLICT`` upserts only, so a
 PostgreSQL port changes placeholders and the id column, not the logic.
+Users and conversation states are also kept in a write-through :class:`RowCache` (see
+storage/cache.py for why, and for the single-writer assumption it rests on).
 Open it with :func:`storage.open_store`.
 """
 
@@ -17,6 +19,8 @@ from typing import Any
 import aiosqlite
 
 from . import queries
+from .batching import GroupWriter
+from .cache import ABSENT, RowCache
 from .errors import UnknownUser
 from .export import build_export
 from .queries import INCIDENT_FIELDS
@@ -35,12 +39,30 @@ from .values import check_json, check_text, to_utc, utc_now
 
 logger = logging.getLogger(__name__)
 
+_SAVE_CONVERSATION = (
+    "INSERT INTO conversations (user_id, state_json, pack_id, pack_version, updated_at)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+    " state_json = excluded.state_json, pack_id = excluded.pack_id,"
+    " pack_version = excluded.pack_version, updated_at = excluded.updated_at"
+)
+_RECORD_UPDATE = (
+    "INSERT INTO processed_updates (channel, update_id, created_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (channel, update_id) DO NOTHING"
+)
+_RECORD_UPDATES = (  # many at once; the rows returned are the new ones
+    "INSERT INTO processed_updates (channel, update_id, created_at) VALUES {rows}"
+    " ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id"
+)
+
 
 class SQLiteStore:
     """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
 
-    def __init__(self, conn: aiosqlite.Connection, *, busy_timeout_s: float = 5.0) -> None:
+    def __init__(self, conn: aiosqlite.Connection, *, busy_timeout_s: float = 5.0,
+                 cache: RowCache | None = None) -> None:
         self._gate = ConnectionGate(conn, busy_timeout_s=busy_timeout_s)
+        self._cache = cache if cache is not None else RowCache(enabled=False)
+        self._writer = GroupWriter(self._gate)
 
     async def __aenter__(self) -> SQLiteStore:
         return self
@@ -85,17 +107,32 @@ class SQLiteStore:
             )
             created = await queries.user_by_key(db, channel, external_id)
         assert created is not None  # inserted or already there, in this transaction
+        self._gate.after_commit(lambda: self._cache.put_user(created))
         return created
 
     async def get_user(self, channel: str, external_id: str) -> UserRow | None:
         """Return the user known on ``channel`` as ``external_id``, if any."""
+        self._gate.check_open()
+        cached = self._cache.user_by_key(channel, external_id)
+        if cached is not None:
+            return cached
         async with self._gate.session() as db:
-            return await queries.user_by_key(db, channel, external_id)
+            user = await queries.user_by_key(db, channel, external_id)
+        if user is not None:
+            self._gate.after_commit(lambda: self._cache.put_user(user))
+        return user
 
     async def get_user_by_id(self, user_id: int) -> UserRow | None:
         """Return the user with this internal id, if any."""
+        self._gate.check_open()
+        cached = self._cache.user_by_id(user_id)
+        if cached is not None:
+            return cached
         async with self._gate.session() as db:
-            return await queries.user_by_id(db, user_id)
+            user = await queries.user_by_id(db, user_id)
+        if user is not None:
+            self._gate.after_commit(lambda: self._cache.put_user(user))
+        return user
 
     async def update_user(
         self, user_id: int, *, language: str | None | Unset = UNSET,
@@ -104,6 +141,7 @@ class SQLiteStore:
         """Change the given settings (``None`` clears one); raise UnknownUser."""
         candidates = {"language": language, "jurisdiction": jurisdiction, "timezone": timezone}
         given = {column: value for column, value in candidates.items() if value is not UNSET}
+        self._cache.forget_user(user_id)
         async with self._gate.session("write", user_id=user_id) as db:
             if given:
                 assignments = ", ".join(f"{column} = ?" for column in given)  # fixed names
@@ -114,36 +152,44 @@ class SQLiteStore:
             user = await queries.user_by_id(db, user_id)
         if user is None:
             raise UnknownUser(user_id)
+        self._gate.after_commit(lambda: self._cache.put_user(user))
         return user
 
     # ---- conversation state ------------------------------------------------
 
     async def load_conversation(self, user_id: int) -> ConversationRow | None:
         """Return the saved conversation state, if any."""
+        self._gate.check_open()
+        cached = self._cache.conversation(user_id)
+        if cached is not None:
+            return None if cached is ABSENT else cached  # type: ignore[return-value]
         async with self._gate.session() as db:
-            return await queries.conversation(db, user_id)
+            row = await queries.conversation(db, user_id)
+        self._gate.after_commit(lambda: self._cache.put_conversation(user_id, row))
+        return row
 
     async def save_conversation(
         self, user_id: int, state_json: str, pack_id: str, pack_version: str
     ) -> None:
         """Insert or replace the user's conversation state (committed on return)."""
         check_json(state_json, "state_json")
-        async with self._gate.session(user_id=user_id) as db:
-            # A cursor after a write statement holds nothing; closing it would
-            # cost another round-trip to the worker thread on the hottest path.
-            await db.execute(
-                "INSERT INTO conversations (user_id, state_json, pack_id, pack_version,"
-                " updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET state_json = excluded.state_json,"
-                " pack_id = excluded.pack_id, pack_version = excluded.pack_version,"
-                " updated_at = excluded.updated_at",
-                (user_id, state_json, pack_id, pack_version, utc_now()),
-            )
+        row = ConversationRow(user_id, state_json, pack_id, pack_version, utc_now())
+        self._cache.forget_conversation(user_id)
+        params = (row.user_id, row.state_json, row.pack_id, row.pack_version, row.updated_at)
+        remember = lambda: self._cache.put_conversation(user_id, row)  # noqa: E731
+        if self._gate.in_transaction():
+            await self._gate.execute(_SAVE_CONVERSATION, params, user_id=user_id)
+            self._gate.after_commit(remember)
+        else:  # grouped with other chats' saves into one trip (storage/batching.py)
+            await self._writer.write(_SAVE_CONVERSATION, params, user_id=user_id,
+                                     on_commit=remember)
 
     async def delete_conversation(self, user_id: int) -> None:
         """Forget the user's conversation state (no error if there is none)."""
+        self._cache.forget_conversation(user_id)
         async with self._gate.session() as db:
             await db.execute("DELETE FROM conversations WHERE user_id = ?", (user_id,))
+        self._gate.after_commit(lambda: self._cache.put_conversation(user_id, None))
 
     # ---- incidents ---------------------------------------------------------
 
@@ -212,12 +258,11 @@ class SQLiteStore:
 
     async def record_update(self, channel: str, update_id: int) -> bool:
         """Return True the first time ``(channel, update_id)`` is seen, else False."""
-        async with self._gate.session() as db:
-            cursor = await db.execute(
-                "INSERT INTO processed_updates (channel, update_id, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (channel, update_id) DO NOTHING",
-                (channel, update_id, utc_now()),
-            )
+        params = (channel, update_id, utc_now())
+        if not self._gate.in_transaction():
+            # Grouped with other chats' update ids into one statement (storage/batching.py).
+            return await self._writer.insert_new(_RECORD_UPDATES, params)
+        cursor = await self._gate.execute(_RECORD_UPDATE, params)
         return cursor.rowcount == 1
 
     async def prune_updates(self, older_than_iso: str) -> int:
@@ -272,6 +317,7 @@ class SQLiteStore:
         Children are deleted explicitly rather than through cascades, so the
         erasure does not depend on ``PRAGMA foreign_keys`` being on.
         """
+        self._cache.forget_user(user_id)
         async with self._gate.session("write") as db:
             await db.execute(
                 "DELETE FROM findings WHERE incident_id IN"

@@ -14,10 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import aiosqlite
@@ -40,6 +40,7 @@ class _Txn:
     gate: ConnectionGate
     task: asyncio.Task[Any] | None
     depth: int = 0
+    on_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
 # Tuple, not a single value, so a task can hold transactions on two stores.
@@ -93,12 +94,54 @@ class ConnectionGate:
             raise StorageError("The store is closed; open a new one with open_store().")
         return self._conn
 
+    def translate(self, exc: sqlite3.Error, *, user_id: int | None = None) -> StorageError:
+        """The StorageError for a sqlite3 error met outside ``session()``."""
+        return translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id)
+
+    def in_transaction(self) -> bool:
+        """True when the current task is inside ``transaction()`` on this gate."""
+        return self._joined() is not None
+
+    def check_open(self) -> None:
+        """Raise the "store is closed" error; for answers served without the connection."""
+        self._require_conn()
+
+    def after_commit(self, apply: Callable[[], None]) -> None:
+        """Run ``apply`` once what this task wrote is committed: now, or when its
+        transaction commits (never, if it rolls back). Call it with no ``await`` between
+        the end of the session and the call, so no other task can write in between."""
+        txn = self._joined()
+        if txn is None:
+            apply()
+        else:
+            txn.on_commit.append(apply)
+
     def _joined(self) -> _Txn | None:
+        active = _ACTIVE.get()
+        if not active:  # the common case: no transaction anywhere in this task
+            return None
         task = asyncio.current_task()
-        for txn in _ACTIVE.get():
+        for txn in active:
             if txn.gate is self and txn.task is task:
                 return txn
         return None
+
+    async def execute(self, sql: str, params: tuple[Any, ...], *,
+                      user_id: int | None = None) -> aiosqlite.Cursor:
+        """One statement, as ``session()`` would run it, without a context manager's cost.
+
+        The hot path (a saved answer, a recorded update id) runs a single statement per
+        call; a generator-based context manager around it costs as much as the statement.
+        """
+        conn = self._require_conn()
+        try:
+            if self._joined() is not None:
+                return await conn.execute(sql, params)
+            async with self._lock:
+                self._require_conn()
+                return await conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id) from exc
 
     @asynccontextmanager
     async def session(
@@ -152,6 +195,8 @@ class ConnectionGate:
                     # cannot make our first write fail half-way through.
                     async with self._begin(conn, "BEGIN IMMEDIATE"):
                         yield
+                    for apply in txn.on_commit:  # committed: now it may be seen
+                        apply()
                 finally:
                     _ACTIVE.reset(token)
         except sqlite3.Error as exc:
@@ -180,11 +225,13 @@ class ConnectionGate:
     async def _savepoint(self, conn: aiosqlite.Connection, txn: _Txn) -> AsyncIterator[None]:
         txn.depth += 1
         name = f"storage_sp_{txn.depth}"
+        mark = len(txn.on_commit)
         try:
             await conn.execute(f"SAVEPOINT {name}")
             try:
                 yield
             except BaseException:
+                del txn.on_commit[mark:]  # undone work must not reach the cache
                 await _finish(_run(conn, f"ROLLBACK TO SAVEPOINT {name}"))
                 await _finish(_run(conn, f"RELEASE SAVEPOINT {name}"))
                 raise

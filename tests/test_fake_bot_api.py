@@ -485,3 +485,24 @@ async def test_restart_keeps_port_and_state(bot: telegram.Bot, server: FakeBotAp
     assert server.api_root == root
     await bot.send_message(chat, "after")
     assert [m.text for m in server.chat_messages(chat)] == ["before", "after"]
+
+
+async def test_watch_yields_every_call_in_order_as_it_comes(bot: telegram.Bot,
+                                                            server: FakeBotApi,
+                                                            chat: int) -> None:
+    await bot.send_message(chat, "before")
+    seen: list[str] = []
+
+    async def watcher() -> None:
+        async for call in server.watch(after_index=len(server.calls)):
+            seen.append(call.params.get("text", call.method))
+            if len(seen) == 3:
+                return
+
+    task = asyncio.create_task(watcher())
+    for text in ("one", "two"):
+        await bot.send_message(chat, text)
+    await asyncio.sleep(0.05)  # the watcher is now waiting for a call that has not come
+    await bot.send_message(chat, "three")
+    await asyncio.wait_for(task, 5)
+    assert seen == ["one", "two", "three"]

@@ -17,12 +17,12 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.letters.desk import LetterDesk
-from bot.service import GuidanceService, Turn
+from bot.service import LOAD, GuidanceService, Turn
 from bot.telegram import render as r
 from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
 from bot.telegram.sender import Sender
 from bot.telegram.texts import LANGUAGES, language_from_code, t
-from flows import Result, events
+from flows import Result, State, events
 from storage import UserRow
 
 logger = logging.getLogger(__name__)
@@ -89,12 +89,12 @@ class Channel:
         if text is None or not text.strip():
             outs = [r.Out(html.escape(t(user.language, "cannot_use")))]
             if active:
-                outs += await self._turn(context, user, events.Repeat())
+                outs += await self._turn(context, user, events.Repeat(), state=state)
             else:
                 outs.append(r.menu(user.language))
             await send.outs(outs)
         elif active:
-            await send.outs(await self._turn(context, user, events.Say(text)))
+            await send.outs(await self._turn(context, user, events.Say(text), state=state))
         else:
             await send.outs([r.menu(user.language)])
 
@@ -193,8 +193,10 @@ class Channel:
         await send.outs(outs)
 
     # -- pieces -------------------------------------------------------------------------
-    async def _turn(self, context: Context, user: UserRow, event: events.Event) -> list[r.Out]:
-        turn: Turn = await self.service.handle(user, event)
+    async def _turn(self, context: Context, user: UserRow, event: events.Event, *,
+                    state: State | None | object = LOAD) -> list[r.Out]:
+        """Run the event; ``state``, when the caller has just read it, saves reading it again."""
+        turn: Turn = await self.service.handle(user, event, state=state)
         if turn.state is not None and turn.state.path:
             context.chat_data["node"] = turn.state.path[-1]
         outs = r.render(turn.replies)
@@ -207,7 +209,7 @@ class Channel:
             return [r.jurisdiction_chooser(self.service.packs, user.language)]
         state = await self.service.state_of(user)
         if state is not None and state.status == "active":
-            return await self._turn(context, user, events.Repeat())
+            return await self._turn(context, user, events.Repeat(), state=state)
         return [r.menu(user.language)]
 
     async def _rights(self, user: UserRow) -> list[r.Out]:

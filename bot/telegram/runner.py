@@ -27,6 +27,16 @@ def _poll_timeout() -> int:
     return int(text) if text.isdigit() else 30
 
 
+def _cache_rows() -> bool:
+    """CALLSHIELD_STORE_CACHE=0 turns off the in-memory copy of users and conversations.
+
+    The copy is right only while this process is the only one writing the database (the
+    SQLite deployment); turn it off if another process or tool writes to the same file.
+    """
+    return os.environ.get("CALLSHIELD_STORE_CACHE", "1").strip().lower() not in (
+        "0", "false", "no", "off")
+
+
 def run_telegram(settings: Settings) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     for noisy in ("telegram", "httpx", "httpcore", "aiosqlite", "tornado"):
@@ -50,7 +60,7 @@ def run_telegram(settings: Settings) -> int:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        store = loop.run_until_complete(open_store(settings.database))
+        store = loop.run_until_complete(open_store(settings.database, cache=_cache_rows()))
     except StorageUnavailable as error:
         print(f"callshield: {error}", file=sys.stderr)
         loop.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
@@ -141,6 +141,20 @@ class FakeBotApi(UserActions):
                 raise TimeoutError(f"no matching {method} call within {timeout}s; "
                                    f"last calls: [{recent}]")
             await self._state.call_signal.wait(min(remaining, 0.5))
+
+    async def watch(self, after_index: int = 0) -> AsyncIterator[ApiCall]:
+        """Every call from ``after_index`` on, as it is recorded, for as long as you iterate.
+
+        One watcher over the whole log costs O(calls), where many ``wait_for_call`` waiters
+        rescan it on every call; benchmarks driving hundreds of chats need the former.
+        """
+        index = after_index
+        while True:
+            calls = self._state.calls
+            while index < len(calls):
+                yield calls[index]
+                index += 1
+            await self._state.call_signal.wait(0.5)
 
     def chat_messages(self, chat_id: int, *, include_user: bool = False) -> list[BotMessage]:
         """The bot's messages in a chat, in order, as they are now (deleted ones flagged)."""
