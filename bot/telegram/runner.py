@@ -43,6 +43,7 @@ def run_telegram(settings: Settings) -> int:
         # at DEBUG these log request parameters and SQL values: message content, never ours
         logger_ = logging.getLogger(noisy)
         logger_.setLevel(max(logger_.getEffectiveLevel(), logging.INFO))
+    from bot.letters.desk import warm_up_fonts
     from bot.packs import load_all
     from bot.service import GuidanceService
     from bot.telegram.app import build_application
@@ -66,6 +67,7 @@ def run_telegram(settings: Settings) -> int:
         loop.close()
         return 2
     assert settings.token is not None
+    warm_up_fonts()  # the first user asking for a PDF should not wait for the font
     app = build_application(GuidanceService(store, packs, channel="telegram"), settings.token,
                             api_root=settings.api_base_url)
 
