@@ -21,7 +21,7 @@ from bot.documents import prepare_fonts
 from bot.letters.context import build_context
 from bot.letters.output import preview_text, render_file, write_letter_files
 from bot.service import GuidanceService
-from flows import Pack
+from flows import Pack, State
 from flows.letters import LetterContext, letter_of
 from storage import UserRow
 
@@ -150,14 +150,20 @@ class LetterDesk:
         """The template context from every incident, the profile and the last interview."""
         pack = self._pack(user)
         row = await self.service.store.load_conversation(user.id)
-        state_json = row.state_json if row is not None and row.pack_id == pack.id else None
+        saved = None
+        if row is not None and row.pack_id == pack.id:
+            try:
+                saved = State.from_json(row.state_json)
+            except ValueError:  # unreadable: the incidents alone still make the letter
+                saved = None
+        zone = saved.timezone if saved is not None else user.timezone
         return build_context(pack, letter_id, incidents=await self.service.incidents(user),
-                             profile=await self.details(user), today=self.today(user, pack),
-                             state_json=state_json)
+                             profile=await self.details(user),
+                             today=self.today(zone or pack.timezone),
+                             state_json=row.state_json if saved is not None else None)
 
-    def today(self, user: UserRow, pack: Pack) -> dt.date:
-        """The user's local date (letters are dated as the user sees the calendar)."""
-        zone = user.timezone or pack.timezone
+    def today(self, zone: str) -> dt.date:
+        """The date on the user's calendar (a US pack learns the zone from the user's state)."""
         try:
             return self.service.clock().astimezone(zoneinfo.ZoneInfo(zone)).date()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -143,3 +143,24 @@ def test_font_warm_up_loads_the_pdf_font_in_the_background() -> None:
     thread.join(120)
     assert not thread.is_alive()
     assert fonts._Cache.base is not None  # the reduced program is parsed: first PDF is fast
+
+
+async def test_a_letter_is_dated_in_the_users_own_time_zone(tmp_path: Path) -> None:
+    from flows import start
+
+    us = load_pack(ROOT / "flows" / "packs" / "us", TEMPLATES)
+    late_evening_in_california = dt.datetime(2026, 11, 29, 5, 0, tzinfo=dt.UTC)  # NY: 29th
+    store = await open_store(tmp_path / "zone.sqlite3")
+    try:
+        service = GuidanceService(store, {"us": us}, channel="test",
+                                  clock=lambda: late_evening_in_california)
+        desk = LetterDesk(service)
+        user = await service.set_jurisdiction(await service.user("9", language="en"), "us")
+        letter = next(iter(us.data.letters))
+        assert (await desk.context(user, letter))["date"] == "2026-11-29"  # pack zone: New York
+        state = start(us, "en", now=late_evening_in_california,
+                      timezone="America/Los_Angeles").state
+        await store.save_conversation(user.id, state.to_json(), us.id, us.version)
+        assert (await desk.context(user, letter))["date"] == "2026-11-28"
+    finally:
+        await store.close()
