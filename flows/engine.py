@@ -16,7 +16,7 @@ from flows import events as ev
 from flows import render
 from flows.answers import Invalid, parse_answer
 from flows.facts import add_fact, collect
-from flows.pack import Pack
+from flows.pack import YESNO_OPTIONS, Pack
 from flows.replies import Message, Reply
 from flows.schema import QUESTION_KINDS
 from flows.state import State
@@ -95,7 +95,7 @@ def _answer(pack: Pack, state: State, current: str, event: ev.Event, now: dt.dat
                                                    "notice")])
     value: Any
     if isinstance(event, ev.Pick):
-        valid = {c.id for c in render.question(pack, state, current, {}, False).choices}
+        valid = _option_ids(node)
         if event.option not in valid:
             return _show(pack, state, [*notes, _reprompt(pack, state, Invalid("reprompt"))])
         if node.kind == "multi":
@@ -173,6 +173,14 @@ def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
     state = _with_zone(pack, state)
     step = _show(pack, state, replies, facts)
     return Step(step.state, step.replies, completed=node.kind == "end" and not was_done)
+
+
+def _option_ids(node: Any) -> set[str]:
+    """The ids a button of this question may carry (what ``render.question`` offers), without
+    rendering the question's texts just to check a tap."""
+    if node.kind == "yesno":
+        return set(YESNO_OPTIONS)
+    return {o.id for o in node.options or ()}
 
 
 def _toggle(exclusive: frozenset[str], pending: list[str], option: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flows.pack import Pack
+from flows.pack import YESNO_OPTIONS, Pack
 from flows.state import State
 
 
@@ -74,7 +74,7 @@ def display(pack: Pack, state: State, facts: dict[str, Any]) -> dict[str, Any]:
             continue
         labels = {o.id: pack.text(o.label, state.language) for o in node.options or []}
         if node.kind == "yesno":
-            labels = {k: pack.ui(k, state.language) for k in ("yes", "no", "unsure")}
+            labels = {k: pack.ui(k, state.language) for k in YESNO_OPTIONS}
         if isinstance(value, list):
             shown[name] = [labels.get(v, v) for v in value]
         elif isinstance(value, str) and value in labels:

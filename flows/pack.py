@@ -27,6 +27,10 @@ BUILTIN_FACTS = {"cues": "multi", "language": "choice"}
 """Facts the engine provides: cue ids found in free text, and the conversation language."""
 
 
+YESNO_OPTIONS = ("yes", "no", "unsure")
+"""The option ids of every yes/no question (their labels are interface texts)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledNode:
     node: Node

@@ -6,7 +6,7 @@ from typing import Any
 
 from flows.conditions import Facts
 from flows.facts import display
-from flows.pack import Pack
+from flows.pack import YESNO_OPTIONS, Pack
 from flows.schema import Rule
 from flows.replies import Choice, CitationView, FindingView, NamedText, Question, Result
 from flows.state import State
@@ -36,7 +36,7 @@ def option_labels(pack: Pack, node_id: str) -> dict[str, list[str]]:
     node = pack.nodes[node_id].node
     if node.kind == "yesno":
         return {key: [pack.ui(key, lang) for lang in pack.languages] + [key]
-                for key in ("yes", "no", "unsure")}
+                for key in YESNO_OPTIONS}
     return {o.id: list(o.label.values()) for o in node.options or []}
 
 
@@ -45,7 +45,7 @@ def question(pack: Pack, state: State, node_id: str, facts: Facts, can_go_back: 
     lang = state.language
     choices: tuple[Choice, ...] = ()
     if node.kind == "yesno":
-        choices = tuple(Choice(key, pack.ui(key, lang)) for key in ("yes", "no", "unsure"))
+        choices = tuple(Choice(key, pack.ui(key, lang)) for key in YESNO_OPTIONS)
     elif node.options:
         selected = set(state.pending.get(node_id, ()))
         choices = tuple(Choice(o.id, pack.text(o.label, lang), o.id in selected)

@@ -28,8 +28,10 @@ def build_application(service: GuidanceService, token: str, *,
                       api_root: str = "https://api.telegram.org",
                       request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None,
-                      rate_limit: bool = True, concurrency: int = 64) -> Application:
-    """The application with our handlers; ``request`` lets benchmarks skip the network."""
+                      rate_limit: bool = True, concurrency: int = 64,
+                      connections: int = HTTP_CONNECTIONS) -> Application:
+    """The application with our handlers; ``request`` lets benchmarks skip the network;
+    ``connections`` sizes the Bot API connection pool (CALLSHIELD_HTTP_CONNECTIONS)."""
     builder: ApplicationBuilder = (
         Application.builder().token(token)
         .base_url(f"{api_root}/bot").base_file_url(f"{api_root}/file/bot")
@@ -39,7 +41,7 @@ def build_application(service: GuidanceService, token: str, *,
     if request is not None:
         builder = builder.request(request)
     else:
-        builder = builder.connection_pool_size(HTTP_CONNECTIONS).pool_timeout(10.0)
+        builder = builder.connection_pool_size(connections).pool_timeout(10.0)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limit:

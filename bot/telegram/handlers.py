@@ -102,8 +102,11 @@ class Channel:
                          user: UserRow) -> None:
         lang = user.language
         if command == "start":
-            outs = [r.Out(t(lang, "greeting"))]
-            outs += await self._resume_or_menu(context, user)
+            outs = await self._resume_or_menu(context, user)
+            if len(outs) == 1 and outs[0].markup is not None:  # the chooser or the menu
+                outs = [r.joined(t(lang, "greeting"), outs[0])]
+            else:  # a question is waiting: it stays a message of its own, to be edited
+                outs = [r.Out(t(lang, "greeting"))] + outs
         elif command == "help":
             outs = [r.Out(html.escape(t(lang, "help"))), r.menu(lang)]
         elif command == "language":
@@ -142,11 +145,13 @@ class Channel:
         if kind not in LETTER_KINDS:  # the user went elsewhere: typed text is no detail now
             await self.letters.stop_waiting(context, user)
         if kind == "j" and rest in self.service.packs:
+            first_time = user.jurisdiction is None
             user = await self.service.set_jurisdiction(user, rest)
             name = r.jurisdiction_name(rest, self.service.packs, lang)
-            await send.edit_then(pressed, [r.Out(html.escape(t(lang, "jurisdiction_saved",
-                                                               name=name))),
-                                           r.menu(lang)])
+            saved = r.joined(html.escape(t(lang, "jurisdiction_saved", name=name)), r.menu(lang))
+            # the first chooser came with the greeting (/start): keep its words in the edit
+            await send.edit_then(pressed, [r.joined(t(lang, "greeting"), saved)
+                                           if first_time else saved])
         elif kind == "l" and rest in LANGUAGES:
             await self._language(context, send, user, rest, pressed)
         elif kind == "x" and rest == "yes":

@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.formatting import result_sections, split_message
+from bot.telegram.keyboard import keyboard
 from bot.telegram.texts import JURISDICTION_NAMES, LANGUAGE_NAMES, LANGUAGES, t
 from flows import Message, Pack, Question, Reply, Result
 
@@ -32,23 +33,20 @@ def _bold(text: str) -> str:
 
 
 def question_keyboard(q: Question) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = []
-    for choice in q.choices:
-        mark = "\u2705 " if choice.selected else ""
-        rows.append([InlineKeyboardButton(mark + choice.label,
-                                          callback_data=f"c:{q.node}:{choice.id}")])
+    rows: list[tuple[tuple[str, str], ...]] = [
+        ((("\u2705 " if choice.selected else "") + choice.label, f"c:{q.node}:{choice.id}"),)
+        for choice in q.choices]
     if q.kind == "multi":
-        rows.append([InlineKeyboardButton(q.done_label or "Done", callback_data=f"d:{q.node}")])
+        rows.append(((q.done_label or "Done", f"d:{q.node}"),))
     nav = []
     if q.can_skip:
-        nav.append(InlineKeyboardButton(q.skip_label, callback_data=f"k:{q.node}"))
+        nav.append((q.skip_label, f"k:{q.node}"))
     if q.can_go_back:
-        nav.append(InlineKeyboardButton(q.back_label, callback_data="b"))
+        nav.append((q.back_label, "b"))
     if nav:
-        rows.append(nav)
-    rows.append([InlineKeyboardButton(q.why_label, callback_data="w"),
-                 InlineKeyboardButton(q.unsafe_label, callback_data="u")])
-    return InlineKeyboardMarkup(rows)
+        rows.append(tuple(nav))
+    rows.append(((q.why_label, "w"), (q.unsafe_label, "u")))
+    return keyboard(tuple(rows))
 
 
 def render(replies: tuple[Reply, ...] | list[Reply]) -> list[Out]:
@@ -68,9 +66,14 @@ def render(replies: tuple[Reply, ...] | list[Reply]) -> list[Out]:
 
 def menu(language: str | None) -> Out:
     items = ("interview", "rights", "letters", "unsafe", "settings")
-    rows = [[InlineKeyboardButton(t(language, f"m_{item}"), callback_data=f"m:{item}")]
-            for item in items]
-    return Out(html.escape(t(language, "menu")), InlineKeyboardMarkup(rows))
+    rows = tuple(((t(language, f"m_{item}"), f"m:{item}"),) for item in items)
+    return Out(html.escape(t(language, "menu")), keyboard(rows))
+
+
+def joined(first: str, out: Out) -> Out:
+    """``first`` (HTML) as the opening paragraph of ``out``: one message instead of two, so the
+    keyboard stays under the words that lead to it."""
+    return Out(f"{first}\n\n{out.text}", out.markup)
 
 
 def jurisdiction_name(jurisdiction: str, packs: dict[str, Pack], language: str | None) -> str:
@@ -85,27 +88,24 @@ def jurisdiction_chooser(packs: dict[str, Pack], language: str | None) -> Out:
     """Only jurisdictions whose pack is loaded can be chosen."""
     order = {"cn": 0, "us": 1, "elsewhere": 2}
     ids = sorted(packs, key=lambda j: (order.get(j, 9), j))
-    rows = [[InlineKeyboardButton(jurisdiction_name(j, packs, language), callback_data=f"j:{j}")]
-            for j in ids]
-    return Out(html.escape(t(language, "choose_jurisdiction")), InlineKeyboardMarkup(rows))
+    rows = tuple(((jurisdiction_name(j, packs, language), f"j:{j}"),) for j in ids)
+    return Out(html.escape(t(language, "choose_jurisdiction")), keyboard(rows))
 
 
 def language_chooser(language: str | None) -> Out:
-    rows = [[InlineKeyboardButton(LANGUAGE_NAMES[lang], callback_data=f"l:{lang}")]
-            for lang in LANGUAGES]
-    return Out(html.escape(t(language, "choose_language")), InlineKeyboardMarkup(rows))
+    rows = tuple(((LANGUAGE_NAMES[lang], f"l:{lang}"),) for lang in LANGUAGES)
+    return Out(html.escape(t(language, "choose_language")), keyboard(rows))
 
 
 def settings_menu(language: str | None, jurisdiction: str) -> Out:
-    rows = [[InlineKeyboardButton(t(language, "s_language"), callback_data="m:language")],
-            [InlineKeyboardButton(t(language, "s_jurisdiction"), callback_data="m:where")],
-            [InlineKeyboardButton(t(language, "s_export"), callback_data="m:export")],
-            [InlineKeyboardButton(t(language, "s_delete"), callback_data="m:delete")]]
+    rows = tuple(((t(language, key), data),) for key, data in (
+        ("s_language", "m:language"), ("s_jurisdiction", "m:where"),
+        ("s_export", "m:export"), ("s_delete", "m:delete")))
     text = t(language, "settings", lang_name=LANGUAGE_NAMES.get(language or "en", "English"),
              jurisdiction=html.escape(jurisdiction))
-    return Out(text, InlineKeyboardMarkup(rows))
+    return Out(text, keyboard(rows))
 
 
 def delete_confirm(language: str | None) -> Out:
-    button = InlineKeyboardButton(t(language, "delete_yes"), callback_data="x:yes")
-    return Out(html.escape(t(language, "delete_confirm")), InlineKeyboardMarkup([[button]]))
+    rows = (((t(language, "delete_yes"), "x:yes"),),)
+    return Out(html.escape(t(language, "delete_confirm")), keyboard(rows))

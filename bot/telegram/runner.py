@@ -37,6 +37,20 @@ def _cache_rows() -> bool:
         "0", "false", "no", "off")
 
 
+def _http_connections() -> int:
+    """CALLSHIELD_HTTP_CONNECTIONS: connections to the Bot API (see app.HTTP_CONNECTIONS)."""
+    from bot.telegram.app import HTTP_CONNECTIONS
+
+    text = os.environ.get("CALLSHIELD_HTTP_CONNECTIONS", "").strip()
+    if not text:
+        return HTTP_CONNECTIONS
+    if not text.isdigit() or not 1 <= int(text) <= 256:
+        logger.warning("CALLSHIELD_HTTP_CONNECTIONS must be a whole number from 1 to 256; "
+                       "using %d", HTTP_CONNECTIONS)
+        return HTTP_CONNECTIONS
+    return int(text)
+
+
 def run_telegram(settings: Settings) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     for noisy in ("telegram", "httpx", "httpcore", "aiosqlite", "tornado"):
@@ -69,7 +83,7 @@ def run_telegram(settings: Settings) -> int:
     assert settings.token is not None
     warm_up_fonts()  # the first user asking for a PDF should not wait for the font
     app = build_application(GuidanceService(store, packs, channel="telegram"), settings.token,
-                            api_root=settings.api_base_url)
+                            api_root=settings.api_base_url, connections=_http_connections())
 
     async def close_store(_: object) -> None:
         await store.close()

@@ -2,6 +2,13 @@
 
 RetryAfter is handled below us by AIORateLimiter; here we retry only transport failures
 (timeouts, dropped connections) with a short backoff, so a flaky link never loses a reply.
+
+Texts and edits go through the bot's request path (``Bot._post``: defaults, AIORateLimiter,
+the same errors) but skip what ``Bot.send_message`` adds on top: building a ``telegram.Message``
+from Telegram's answer. We never read that message, and building it (a hundred attributes,
+the keyboard and the chat parsed again) was the largest single cost of the bot's own work per
+update in bench/telegram.py. tests/telegram/test_sender.py checks that the requests are the
+ones ``send_message`` / ``edit_message_text`` make, so a change in python-telegram-bot shows.
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
@@ -39,10 +46,13 @@ class Sender:
                 await asyncio.sleep(delay)
         return await call()
 
+    def _post(self, method: str, data: dict[str, Any]) -> Callable[[], Awaitable[Any]]:
+        return lambda: self.bot._post(method, dict(data))  # noqa: SLF001 - see module doc
+
     async def send(self, out: Out) -> None:
-        await self._retry(lambda: self.bot.send_message(
-            self.chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.markup,
-            link_preview_options=None))
+        await self._retry(self._post("sendMessage", {
+            "chat_id": self.chat_id, "text": out.text, "parse_mode": ParseMode.HTML,
+            "reply_markup": out.markup}))
 
     async def outs(self, outs: list[Out]) -> None:
         for out in outs:
@@ -51,9 +61,9 @@ class Sender:
     async def edit(self, message_id: int, out: Out) -> bool:
         """Edit a message in place; False when it cannot be edited (too old, deleted)."""
         try:
-            await self._retry(lambda: self.bot.edit_message_text(
-                out.text, chat_id=self.chat_id, message_id=message_id,
-                parse_mode=ParseMode.HTML, reply_markup=out.markup))
+            await self._retry(self._post("editMessageText", {
+                "chat_id": self.chat_id, "message_id": message_id, "text": out.text,
+                "parse_mode": ParseMode.HTML, "reply_markup": out.markup}))
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return True
