@@ -56,8 +56,8 @@ def issues_of(folder: Path) -> list[PackIssue]:
     return inspect_pack(folder)[1]
 
 
-def run(pack: Pack, now: dt.datetime, *evs: events.Event) -> Step:
-    step = start(pack, "en", now=now)
+def run(pack: Pack, now: dt.datetime, *evs: events.Event, language: str = "en") -> Step:
+    step = start(pack, language, now=now)
     for event in evs:
         step = advance(pack, step.state, event, now=now)
     return step

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flows import Message, Pack, Question, Result, State, advance, events, start
-from flows.engine import Step
-
-
-def run(pack: Pack, now: dt.datetime, *evs: events.Event, language: str = "en") -> Step:
-    step = start(pack, language, now=now)
-    for event in evs:
-        step = advance(pack, step.state, event, now=now)
-    return step
-
-
-def question(step: Step) -> Question:
-    found = [r for r in step.replies if isinstance(r, Question)]
-    assert found, f"no question in {step.replies}"
-    return found[-1]
+from flows import Message, Pack, Result, State, advance, events, start
+from tests.flows.packkit import question, run
 
 
 LENDER_PATH = (events.Pick("caller", "lender"), events.Say("Huijin"), events.Say("yesterday 10pm"),
