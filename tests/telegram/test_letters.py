@@ -37,7 +37,8 @@ async def download(server: FakeBotApi, chat: Chat, data: str) -> tuple[str, byte
     before = len(server.documents(chat.id))
     message = await until(lambda: find_button(server, chat.id, data), what=f"button {data}")
     server.user_presses_button(chat.id, message.message_id, data)
-    await until(lambda: len(server.documents(chat.id)) > before, timeout=30,
+    # 60 s: on a machine whose font cache cannot be written, the first PDF builds it (~12 s)
+    await until(lambda: len(server.documents(chat.id)) > before, timeout=60,
                 what="the document")
     document = server.documents(chat.id)[-1]
     return document.filename, document.data
