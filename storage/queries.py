@@ -7,16 +7,14 @@ is left open behind a half-read cursor.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, Final
 
 import aiosqlite
 
-from .records import AuditRow, ConversationRow, FindingRow, IncidentRow, UserRow
+from .records import AuditRow, ConversationRow, FindingRow, IncidentRow, NewIncident, UserRow
 
-INCIDENT_FIELDS: Final = (
-    "occurred_at", "caller_number", "lender", "agency", "channel",
-    "facts_json", "description", "pack_id", "pack_version",
-)  # fmt: skip
+INCIDENT_FIELDS: Final = tuple(f.name for f in fields(NewIncident))
 """Columns filled from :class:`NewIncident`, in its field order."""
 
 _USERS = (

@@ -90,22 +90,14 @@ class FindingRow:
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentRow:
-    """A stored incident together with its findings (in insertion order)."""
+class IncidentRow(NewIncident):
+    """A stored incident: the :class:`NewIncident` fields, its key, and its findings (in
+    insertion order)."""
 
     id: int
     user_id: int
     created_at: str
     findings: tuple[FindingRow, ...]
-    occurred_at: str | None
-    caller_number: str | None
-    lender: str | None
-    agency: str | None
-    channel: str | None
-    facts_json: str
-    description: str | None
-    pack_id: str
-    pack_version: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.documents import prepare_fonts
 from bot.letters.context import build_context
-from bot.letters.output import preview_text, render_file, write_letter_files
+from bot.letters.output import missing_fields, preview_text, render_file, write_letter_files
 from bot.service import GuidanceService
 from flows import Pack, State
 from flows.letters import LetterContext, letter_of
@@ -96,12 +96,11 @@ class LetterDesk:
         Asking in the letter's order and only forward means a skipped detail is not asked
         again for this letter.
         """
-        pack = self._pack(user)
-        fields = list(letter_of(pack, letter_id).fields)
-        if after is not None and after in fields:
-            fields = fields[fields.index(after) + 1:]
-        profile = await self.service.store.get_profile(user.id)
-        return next((f for f in fields if not profile.get(f, "").strip()), None)
+        fields = self.fields(user, letter_id)
+        later = fields[fields.index(after) + 1:] if after in fields else fields
+        missing = missing_fields(self._pack(user), letter_id,
+                                 await self.service.store.get_profile(user.id))
+        return next((f for f in later if f in missing), None)
 
     async def pending(self, user: UserRow) -> Pending | None:
         """The detail being asked, if any (and only while its letter still exists)."""

@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 SIMPLE = {"back": events.Back, "restart": events.Restart, "cancel": events.Cancel}
+MENU_COMMANDS = {"language": "language", "privacy": "settings", "delete_my_data": "delete",
+                 "export_my_data": "export", "rights": "rights", "letters": "letters"}
+"""Commands that do exactly what a menu button does (command -> menu item)."""
 
 
 class Channel:
@@ -107,23 +110,13 @@ class Channel:
                 outs = [r.joined(t(lang, "greeting"), outs[0])]
             else:  # a question is waiting: it stays a message of its own, to be edited
                 outs = [r.Out(t(lang, "greeting"))] + outs
+        elif command in MENU_COMMANDS:
+            await self.on_menu(MENU_COMMANDS[command], context, send, user)
+            return
         elif command == "help":
             outs = [r.Out(html.escape(t(lang, "help"))), r.menu(lang)]
-        elif command == "language":
-            outs = [r.language_chooser(lang)]
-        elif command == "privacy":
-            outs = [self._settings(user)]
-        elif command == "delete_my_data":
-            outs = [r.delete_confirm(lang)]
-        elif command == "export_my_data":
-            await self._export(send, user)
-            return
         elif self.service.pack_for(user) is None:
             outs = [r.jurisdiction_chooser(self.service.packs, lang)]
-        elif command == "rights":
-            outs = await self._rights(user)
-        elif command == "letters":
-            outs = await self.letters.menu(user)
         elif command in SIMPLE:
             outs = await self._turn(context, user, SIMPLE[command]())
             if command == "cancel":
