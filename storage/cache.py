@@ -1,4 +1,4 @@
-"""A write-through, in-memory copy of users and conversation states.
+"""A write-through, in-memory copy of users, conversation states and profiles.
 
 Why: every Telegram update reads its user and conversation state; through aiosqlite each read
 is a round trip to the database thread, which under load costs more than the engine step.
@@ -53,13 +53,14 @@ class Lru(Generic[K, V]):
 
 
 class RowCache:
-    """Users (by id and by channel key) and conversations (by user id)."""
+    """Users (by id and by channel key), conversations and profiles (by user id)."""
 
     def __init__(self, limit: int = 20_000, *, enabled: bool = True) -> None:
         self.enabled = enabled
         self._users: Lru[int, UserRow] = Lru(limit)
         self._keys: Lru[tuple[str, str], int] = Lru(limit)
         self._conversations: Lru[int, ConversationRow] = Lru(limit)
+        self._profiles: Lru[int, dict[str, str]] = Lru(limit)
 
     # users
     def user_by_key(self, channel: str, external_id: str) -> UserRow | None:
@@ -74,10 +75,15 @@ class RowCache:
         user = self._users.get(user_id)
         return user if isinstance(user, UserRow) else None
 
-    def put_user(self, user: UserRow) -> None:
+    def put_user(self, user: UserRow, *, fresh: bool = False) -> None:
+        """``fresh``: we have just created this user, so they have no conversation and no
+        profile yet; knowing that saves a read of each on their first message."""
         if self.enabled:
             self._users.put(user.id, user)
             self._keys.put((user.channel, user.external_id), user.id)
+            if fresh:
+                self._conversations.put(user.id, ABSENT)
+                self._profiles.put(user.id, {})
 
     # conversations: ``conversation`` returns ABSENT (known: none), a row, or None (unknown)
     def conversation(self, user_id: int) -> ConversationRow | object | None:
@@ -87,11 +93,28 @@ class RowCache:
         if self.enabled:
             self._conversations.put(user_id, ABSENT if row is None else row)
 
+    # profiles: a copy goes in and a copy comes out, so no caller can change the cached one
+    def profile(self, user_id: int) -> dict[str, str] | None:
+        found = self._profiles.get(user_id) if self.enabled else None
+        return dict(found) if isinstance(found, dict) else None
+
+    def put_profile(self, user_id: int, fields: dict[str, str]) -> None:
+        if self.enabled:
+            self._profiles.put(user_id, dict(fields))
+
     # invalidation
     def forget_conversation(self, user_id: int) -> None:
         self._conversations.drop(user_id)
 
+    def forget_profile(self, user_id: int) -> None:
+        self._profiles.drop(user_id)
+
     def forget_user(self, user_id: int) -> None:
-        """Drop the user and their conversation (the key entry then points nowhere)."""
+        """Drop the user's row (their settings are changing)."""
+        self._users.drop(user_id)
+
+    def forget_everything_of(self, user_id: int) -> None:
+        """Drop the user, their conversation and profile (the key entry then points nowhere)."""
         self._users.drop(user_id)
         self._conversations.drop(user_id)
+        self._profiles.drop(user_id)

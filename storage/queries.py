@@ -17,10 +17,8 @@ from .records import AuditRow, ConversationRow, FindingRow, IncidentRow, NewInci
 INCIDENT_FIELDS: Final = tuple(f.name for f in fields(NewIncident))
 """Columns filled from :class:`NewIncident`, in its field order."""
 
-_USERS = (
-    "SELECT id, channel, external_id, language, jurisdiction, timezone, created_at, updated_at"
-    " FROM users"
-)
+_USER_COLUMNS = "id, channel, external_id, language, jurisdiction, timezone, created_at, updated_at"
+_USERS = f"SELECT {_USER_COLUMNS} FROM users"
 _INCIDENTS = (
     f"SELECT id, user_id, created_at, {', '.join(INCIDENT_FIELDS)} FROM incidents"
     " WHERE user_id = ?"
@@ -48,6 +46,30 @@ async def user_by_key(db: aiosqlite.Connection, channel: str, external_id: str) 
     """Return the user known on ``channel`` as ``external_id``, if any."""
     row = await first(
         db, f"{_USERS} WHERE channel = ? AND external_id = ?", (channel, external_id)
+    )
+    return None if row is None else UserRow(*row)
+
+
+async def insert_user(db: aiosqlite.Connection, values: dict[str, Any]) -> UserRow | None:
+    """Insert a user in one statement and return it; None if ``(channel, external_id)``
+    already exists (another writer was first). One statement, so one trip to the database."""
+    row = await first(
+        db,
+        f"INSERT INTO users ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"
+        f" ON CONFLICT (channel, external_id) DO NOTHING RETURNING {_USER_COLUMNS}",
+        tuple(values.values()),
+    )
+    return None if row is None else UserRow(*row)
+
+
+async def update_user(db: aiosqlite.Connection, user_id: int,
+                      changes: dict[str, Any]) -> UserRow | None:
+    """Apply ``changes`` (fixed column names, never user input) and return the row, or None
+    if there is no such user; one statement."""
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    row = await first(
+        db, f"UPDATE users SET {assignments} WHERE id = ? RETURNING {_USER_COLUMNS}",
+        (*changes.values(), user_id),
     )
     return None if row is None else UserRow(*row)
 

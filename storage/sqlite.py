@@ -98,17 +98,18 @@ class SQLiteStore:
         if found is not None:
             return found
         now = utc_now()
-        async with self._gate.session("write") as db:
-            await db.execute(
-                "INSERT INTO users (channel, external_id, language, jurisdiction, timezone,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (channel, external_id) DO NOTHING",
-                (channel, external_id, language, jurisdiction, timezone, now, now),
-            )
-            created = await queries.user_by_key(db, channel, external_id)
-        assert created is not None  # inserted or already there, in this transaction
-        self._gate.after_commit(lambda: self._cache.put_user(created))
-        return created
+        async with self._gate.session() as db:  # one statement: atomic on its own
+            created = await queries.insert_user(db, {
+                "channel": channel, "external_id": external_id, "language": language,
+                "jurisdiction": jurisdiction, "timezone": timezone, "created_at": now,
+                "updated_at": now})
+            fresh = created is not None
+            if created is None:  # another writer created it since our read
+                created = await queries.user_by_key(db, channel, external_id)
+        assert created is not None
+        user = created
+        self._gate.after_commit(lambda: self._cache.put_user(user, fresh=fresh))
+        return user
 
     async def get_user(self, channel: str, external_id: str) -> UserRow | None:
         """Return the user known on ``channel`` as ``external_id``, if any."""
@@ -142,14 +143,11 @@ class SQLiteStore:
         candidates = {"language": language, "jurisdiction": jurisdiction, "timezone": timezone}
         given = {column: value for column, value in candidates.items() if value is not UNSET}
         self._cache.forget_user(user_id)
-        async with self._gate.session("write", user_id=user_id) as db:
+        async with self._gate.session(user_id=user_id) as db:  # one statement either way
             if given:
-                assignments = ", ".join(f"{column} = ?" for column in given)  # fixed names
-                await db.execute(
-                    f"UPDATE users SET {assignments}, updated_at = ? WHERE id = ?",
-                    (*given.values(), utc_now(), user_id),
-                )
-            user = await queries.user_by_id(db, user_id)
+                user = await queries.update_user(db, user_id, {**given, "updated_at": utc_now()})
+            else:
+                user = await queries.user_by_id(db, user_id)
         if user is None:
             raise UnknownUser(user_id)
         self._gate.after_commit(lambda: self._cache.put_user(user))
@@ -235,24 +233,34 @@ class SQLiteStore:
 
     async def get_profile(self, user_id: int) -> dict[str, str]:
         """Return every profile field of the user, sorted by key."""
+        self._gate.check_open()
+        cached = self._cache.profile(user_id)
+        if cached is not None:
+            return cached
         async with self._gate.session() as db:
-            return await queries.profile(db, user_id)
+            fields = await queries.profile(db, user_id)
+        self._gate.after_commit(lambda: self._cache.put_profile(user_id, fields))
+        return fields
 
     async def set_profile_field(self, user_id: int, key: str, value: str | None) -> None:
         """Set one profile field; ``None`` deletes it."""
         check_text(key=key)
+        self._cache.forget_profile(user_id)
         async with self._gate.session(user_id=user_id) as db:
             if value is None:
                 await db.execute(
                     "DELETE FROM profile_fields WHERE user_id = ? AND key = ?", (user_id, key)
                 )
-                return
-            await db.execute(
-                "INSERT INTO profile_fields (user_id, key, value, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (user_id, key) DO UPDATE"
-                " SET value = excluded.value, updated_at = excluded.updated_at",
-                (user_id, key, value, utc_now()),
-            )
+            else:
+                await db.execute(
+                    "INSERT INTO profile_fields (user_id, key, value, updated_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE"
+                    " SET value = excluded.value, updated_at = excluded.updated_at",
+                    (user_id, key, value, utc_now()),
+                )
+        # dropped again once committed: a read that overlapped this write may have cached
+        # the old fields; the next read fetches the new ones
+        self._gate.after_commit(lambda: self._cache.forget_profile(user_id))
 
     # ---- update de-duplication ---------------------------------------------
 
@@ -317,7 +325,7 @@ class SQLiteStore:
         Children are deleted explicitly rather than through cascades, so the
         erasure does not depend on ``PRAGMA foreign_keys`` being on.
         """
-        self._cache.forget_user(user_id)
+        self._cache.forget_everything_of(user_id)
         async with self._gate.session("write") as db:
             await db.execute(
                 "DELETE FROM findings WHERE incident_id IN"

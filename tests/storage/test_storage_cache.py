@@ -52,10 +52,77 @@ async def test_repeated_reads_are_served_from_memory(cached: SQLiteStore) -> Non
         row = await cached.load_conversation(user.id)
         assert row is not None and row.state_json == '{"n": 1}'
     assert trace.statements == []
-    other = await cached.get_or_create_user("telegram", "2")
-    assert await cached.load_conversation(other.id) is None  # read once...
-    assert await cached.load_conversation(other.id) is None  # ...then known to be absent
-    assert len(trace.reads("FROM conversations")) == 1
+
+
+async def test_absence_is_remembered_after_one_read(db_path: Path) -> None:
+    async with await open_store(db_path) as earlier:  # the user is from before a restart
+        user = await earlier.get_or_create_user("telegram", "2")
+    async with await open_store(db_path) as cached:
+        trace = await Traced().attach(cached)
+        assert await cached.get_or_create_user("telegram", "2") == user
+        assert await cached.load_conversation(user.id) is None  # read once...
+        assert await cached.load_conversation(user.id) is None  # ...then known to be absent
+        assert await cached.get_profile(user.id) == {}
+        assert await cached.get_profile(user.id) == {}
+        assert len(trace.reads("FROM conversations")) == 1
+        assert len(trace.reads("FROM profile_fields")) == 1
+
+
+async def test_a_new_user_costs_one_lookup_and_one_insert(cached: SQLiteStore,
+                                                          raw: sqlite3.Connection) -> None:
+    """A first message: the user is looked up, inserted, and known to have no conversation
+    and no profile yet, so nothing else is read; choosing a jurisdiction is one statement."""
+    trace = await Traced().attach(cached)
+    user = await cached.get_or_create_user("telegram", "9", language="zh-Hant")
+    assert await cached.load_conversation(user.id) is None
+    assert await cached.get_profile(user.id) == {}
+    changed = await cached.update_user(user.id, jurisdiction="cn", timezone="Asia/Shanghai")
+    assert await cached.load_conversation(user.id) is None  # still known: not read again
+    assert [s.split()[0] for s in trace.statements] == ["SELECT", "INSERT", "UPDATE"]
+    assert (changed.language, changed.jurisdiction, changed.timezone) == \
+        ("zh-Hant", "cn", "Asia/Shanghai")
+    assert changed.updated_at >= user.updated_at
+    assert raw.execute("SELECT language, jurisdiction, timezone FROM users WHERE id = ?",
+                       (user.id,)).fetchone() == ("zh-Hant", "cn", "Asia/Shanghai")
+
+
+async def test_a_user_created_meanwhile_by_another_writer_is_returned(
+        db_path: Path) -> None:
+    """Our read found nobody, then someone else inserted the same key: we get their row."""
+    async with await open_store(db_path, cache=False) as store:
+        assert await store.get_user("telegram", "race") is None
+        with sqlite3.connect(db_path) as other:
+            other.execute("INSERT INTO users (channel, external_id, language, created_at,"
+                          " updated_at) VALUES ('telegram', 'race', 'en', 'x', 'x')")
+        async def missed(channel: str, external_id: str) -> None:  # the read before it
+            return None
+
+        store.get_user = missed  # type: ignore[method-assign]
+        user = await store.get_or_create_user("telegram", "race", language="zh-Hans")
+        assert (user.language, user.created_at) == ("en", "x")
+
+
+async def test_profiles_are_cached_and_kept_current(cached: SQLiteStore,
+                                                    raw: sqlite3.Connection) -> None:
+    user = await cached.get_or_create_user("telegram", "1")
+    await cached.set_profile_field(user.id, "full_name", "Li Hua")
+    trace = await Traced().attach(cached)
+    first = await cached.get_profile(user.id)
+    first["full_name"] = "changed by a caller"  # a copy: the cache is not touched
+    assert await cached.get_profile(user.id) == {"full_name": "Li Hua"}
+    assert len(trace.reads("FROM profile_fields")) == 1
+    await cached.set_profile_field(user.id, "address", "Beijing")
+    await cached.set_profile_field(user.id, "full_name", None)
+    assert await cached.get_profile(user.id) == {"address": "Beijing"}
+    assert raw.execute("SELECT key, value FROM profile_fields").fetchall() == \
+        [("address", "Beijing")]
+    with pytest.raises(Boom):
+        async with cached.transaction():
+            await cached.set_profile_field(user.id, "address", "Shanghai")
+            raise Boom
+    assert await cached.get_profile(user.id) == {"address": "Beijing"}
+    await cached.delete_user(user.id)
+    assert await cached.get_profile(user.id) == {}
 
 
 async def test_written_values_are_what_later_reads_return(cached: SQLiteStore,
