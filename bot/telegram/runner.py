@@ -57,6 +57,7 @@ def run_telegram(settings: Settings) -> int:
         # at DEBUG these log request parameters and SQL values: message content, never ours
         logger_ = logging.getLogger(noisy)
         logger_.setLevel(max(logger_.getEffectiveLevel(), logging.INFO))
+    from bot.heap import settle_after_start
     from bot.letters.desk import warm_up_fonts
     from bot.packs import load_all
     from bot.service import GuidanceService
@@ -89,6 +90,7 @@ def run_telegram(settings: Settings) -> int:
         await store.close()
 
     app.post_shutdown = close_store
+    settle_after_start()
     if settings.webhook_url:
         path = urlsplit(settings.webhook_url).path.lstrip("/")
         logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
