@@ -265,6 +265,20 @@ async def test_drop_next_surfaces_as_network_error(bot: telegram.Bot, server: Fa
     assert (await bot.send_message(chat, "delivered")).text == "delivered"
 
 
+async def test_delay_next_holds_one_call_back(bot: telegram.Bot, server: FakeBotApi,
+                                             chat: int) -> None:
+    server.delay_next("sendMessage", 0.5)
+    started = time.monotonic()
+    slow = asyncio.create_task(bot.send_message(chat, "slow"))
+    await asyncio.sleep(0.2)
+    assert server.delayed_now == ["sendMessage"] and not server.calls_to("sendMessage")
+    assert (await slow).text == "slow" and time.monotonic() - started >= 0.5
+    assert server.delayed_now == []
+    started = time.monotonic()
+    await bot.send_message(chat, "next one is not held")
+    assert time.monotonic() - started < 0.5
+
+
 async def test_wrong_token_is_invalid_token(server: FakeBotApi,
                                             http: aiohttp.ClientSession) -> None:
     with pytest.raises(InvalidToken):

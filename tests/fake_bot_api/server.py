@@ -202,6 +202,16 @@ class FakeBotApi(UserActions):
         name = self._known(method).lower()
         self._state.drops[name] = self._state.drops.get(name, 0) + 1
 
+    def delay_next(self, method: str, seconds: float) -> None:
+        """The next call of ``method`` is answered only after ``seconds`` (a slow network);
+        ``delayed_now`` names the calls being held back at this moment."""
+        name = self._known(method).lower()
+        self._state.delays.setdefault(name, []).append(seconds)
+
+    @property
+    def delayed_now(self) -> list[str]:
+        return list(self._state.delayed_now)
+
     def user_blocks_bot(self, chat_id: int, blocked: bool = True) -> None:
         """From now on sends to this chat get 403 "Forbidden: bot was blocked by the user"."""
         (self._state.blocked.add if blocked else self._state.blocked.discard)(chat_id)
@@ -237,6 +247,13 @@ class FakeBotApi(UserActions):
                 if request.transport is not None:
                     request.transport.abort()
                 return web.Response(status=500)  # never reaches the client
+            delay = self._state.take_delay(method.name)
+            if delay:
+                self._state.delayed_now.append(method.name)
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self._state.delayed_now.remove(method.name)
             parse_error: ApiError | None = None
             try:
                 call.params = normalise(method, raw, call.files)

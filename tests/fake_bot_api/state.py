@@ -90,6 +90,9 @@ class State:
         self.calls: list[ApiCall] = []
         self.failures: dict[str, list[ApiError]] = {}
         self.drops: dict[str, int] = {}
+        self.delays: dict[str, list[float]] = {}
+        self.delayed_now: list[str] = []
+        """Methods whose call is being held back right now (see ``delay_next``)."""
         self.update_signal = Signal()
         self.call_signal = Signal()
         self.poll_generation = 0
@@ -188,6 +191,10 @@ class State:
     def take_failure(self, method: str) -> ApiError | None:
         queue = self.failures.get(method.lower())
         return queue.pop(0) if queue else None
+
+    def take_delay(self, method: str) -> float:
+        queue = self.delays.get(method.lower())
+        return queue.pop(0) if queue else 0.0
 
     def take_drop(self, method: str) -> bool:
         key = method.lower()

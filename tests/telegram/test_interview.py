@@ -97,3 +97,23 @@ async def test_dropped_connection_is_retried_and_sigterm_exits_cleanly(
     await chat.press("m:interview", "Who contacted you?", timeout=20)
     assert await bot.stop(signal.SIGTERM) == 0
     assert "Traceback" not in bot.output()
+
+
+async def test_a_stop_signal_lets_the_update_in_hand_finish(
+        server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
+    """SIGINT while the reply to an answer is still on its way: the reply goes out, the
+    process exits 0, and after a restart the answer is there."""
+    bot = make_bot()
+    chat = Chat(server, CHAT)
+    await setup_user(chat)
+    await chat.press("m:interview", "Who contacted you?")
+    await chat.press("c:caller:lender", "What is the lender called?")
+    server.delay_next("sendMessage", 2.0)
+    at = chat.mark()
+    server.user_sends_text(CHAT, "Huijin")
+    await until(lambda: server.delayed_now == ["sendMessage"], what="the reply under way")
+    assert await bot.stop(signal.SIGINT) == 0
+    await chat.expect("When did they contact you?", at, timeout=0.1)  # sent before exiting
+    assert "Traceback" not in bot.output()
+    make_bot()
+    await chat.say("/start", "When did they contact you?", timeout=20)
