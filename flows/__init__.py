@@ -21,7 +21,7 @@ from flows.replies import (
     Result,
 )
 from flows.state import State
-from flows.validator import callback_payload
+from flows.textchecks import callback_payload
 
 __all__ = [
     "Choice",
