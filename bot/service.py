@@ -67,11 +67,12 @@ class GuidanceService:
             return None
 
     async def handle(self, user: UserRow, event: events.Event, *,
-                     state: State | None | object = LOAD) -> Turn:
+                     state: State | None | object = LOAD, update_id: int | None = None) -> Turn:
         """Apply one event for one user and persist the result before returning it.
 
         A channel that has just read the state (to decide what an update means) passes it as
-        ``state`` so one update costs one read, not two.
+        ``state`` so one update costs one read, not two; ``update_id`` (the channel's id of
+        the update being handled) is stored with the new state (Store.claim_update).
         """
         pack = self.pack_for(user)
         if pack is None:
@@ -86,20 +87,21 @@ class GuidanceService:
                 step = advance(pack, step.state, event, now=now)
         else:
             step = advance(pack, state, event, now=now)
-        incident_id = await self._save(user, pack, step,
+        update = None if update_id is None else (self.channel, update_id)
+        incident_id = await self._save(user, pack, step, update,
                                        language_changed=isinstance(event, events.SetLanguage))
         return Turn(step.replies, step.state, incident_id)
 
-    async def _save(self, user: UserRow, pack: Pack, step: Step, *,
-                    language_changed: bool) -> int | None:
+    async def _save(self, user: UserRow, pack: Pack, step: Step,
+                    update: tuple[str, int] | None, *, language_changed: bool) -> int | None:
         if not (language_changed or step.completed):  # the common case: one write
             await self.store.save_conversation(user.id, step.state.to_json(), pack.id,
-                                               pack.version)
+                                               pack.version, update=update)
             return None
         incident_id = None
         async with self.store.transaction():
             await self.store.save_conversation(user.id, step.state.to_json(), pack.id,
-                                               pack.version)
+                                               pack.version, update=update)
             if language_changed:
                 await self.store.update_user(user.id, language=step.state.language)
             if step.completed:

@@ -88,9 +88,11 @@ class Store(Protocol):
         ...
 
     async def save_conversation(
-        self, user_id: int, state_json: str, pack_id: str, pack_version: str
-    ) -> None:
-        """Insert or replace the user's conversation state."""
+        self, user_id: int, state_json: str, pack_id: str, pack_version: str, *,
+        update: tuple[str, int] | None = None,
+    ) -> None:  # fmt: skip
+        """Insert or replace the user's conversation state; ``update`` (channel, update
+        id) is stored with it, atomically (see claim_update)."""
         ...
 
     async def delete_conversation(self, user_id: int) -> None:
@@ -122,8 +124,18 @@ class Store(Protocol):
         ...
 
     # update de-duplication
+    async def claim_update(self, channel: str, update_id: int) -> bool:
+        """True the first time an update id is seen (handle it), False for a repeat. Its id
+        is stored by ``save_conversation(update=...)`` or ``finish_update``; a backend that
+        cannot tell repeats in memory records it now."""
+        ...
+
+    async def finish_update(self, channel: str, update_id: int) -> None:
+        """Store a handled update's id, unless saving its state already did."""
+        ...
+
     async def record_update(self, channel: str, update_id: int) -> bool:
-        """Return True the first time an update id is seen, False for a repeat."""
+        """Record the id now; True the first time it is seen, False for a repeat."""
         ...
 
     async def prune_updates(self, older_than_iso: str) -> int:

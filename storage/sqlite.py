@@ -35,6 +35,7 @@ from .records import (
     UserRow,
 )
 from .transactions import ConnectionGate
+from .updates import UpdateIds
 from .values import check_json, check_text, to_utc, utc_now
 
 logger = logging.getLogger(__name__)
@@ -45,15 +46,6 @@ _SAVE_CONVERSATION = (
     " state_json = excluded.state_json, pack_id = excluded.pack_id,"
     " pack_version = excluded.pack_version, updated_at = excluded.updated_at"
 )
-_RECORD_UPDATE = (
-    "INSERT INTO processed_updates (channel, update_id, created_at) VALUES (?, ?, ?)"
-    " ON CONFLICT (channel, update_id) DO NOTHING"
-)
-_RECORD_UPDATES = (  # many at once; the rows returned are the new ones
-    "INSERT INTO processed_updates (channel, update_id, created_at) VALUES {rows}"
-    " ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id"
-)
-
 
 class SQLiteStore:
     """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
@@ -63,6 +55,7 @@ class SQLiteStore:
         self._gate = ConnectionGate(conn, busy_timeout_s=busy_timeout_s)
         self._cache = cache if cache is not None else RowCache(enabled=False)
         self._writer = GroupWriter(self._gate)
+        self._updates = UpdateIds(self._gate, self._writer, in_memory=self._cache.enabled)
 
     async def __aenter__(self) -> SQLiteStore:
         return self
@@ -167,20 +160,33 @@ class SQLiteStore:
         return row
 
     async def save_conversation(
-        self, user_id: int, state_json: str, pack_id: str, pack_version: str
-    ) -> None:
-        """Insert or replace the user's conversation state (committed on return)."""
+        self, user_id: int, state_json: str, pack_id: str, pack_version: str, *,
+        update: tuple[str, int] | None = None,
+    ) -> None:  # fmt: skip
+        """Insert or replace the user's conversation state (committed on return).
+
+        ``update`` (channel, update id): the update that produced this state; its id is
+        stored in the same statement (see claim_update).
+        """
         check_json(state_json, "state_json")
         row = ConversationRow(user_id, state_json, pack_id, pack_version, utc_now())
         self._cache.forget_conversation(user_id)
-        params = (row.user_id, row.state_json, row.pack_id, row.pack_version, row.updated_at)
-        remember = lambda: self._cache.put_conversation(user_id, row)  # noqa: E731
+        params: tuple[Any, ...] = (row.user_id, row.state_json, row.pack_id, row.pack_version,
+                                   row.updated_at)
+        sql = _SAVE_CONVERSATION
+        if update is not None:
+            sql, params = self._updates.save_with_state(update, params)
+
+        def remember() -> None:
+            self._cache.put_conversation(user_id, row)
+            if update is not None:
+                self._updates.ledger.settle(*update)
+
         if self._gate.in_transaction():
-            await self._gate.execute(_SAVE_CONVERSATION, params, user_id=user_id)
+            await self._gate.execute(sql, params, user_id=user_id)
             self._gate.after_commit(remember)
         else:  # grouped with other chats' saves into one trip (storage/batching.py)
-            await self._writer.write(_SAVE_CONVERSATION, params, user_id=user_id,
-                                     on_commit=remember)
+            await self._writer.write(sql, params, user_id=user_id, on_commit=remember)
 
     async def delete_conversation(self, user_id: int) -> None:
         """Forget the user's conversation state (no error if there is none)."""
@@ -264,23 +270,24 @@ class SQLiteStore:
 
     # ---- update de-duplication ---------------------------------------------
 
+    async def claim_update(self, channel: str, update_id: int) -> bool:
+        """True the first time ``(channel, update_id)`` is seen: handle it, then store its
+        id with the state it produced (``save_conversation(update=...)``) or, if it changed
+        none, with ``finish_update``. With the cache on the check is made in memory
+        (storage/ledger.py); without it, the id is recorded now (``record_update``)."""
+        return await self._updates.claim(channel, update_id)
+
+    async def finish_update(self, channel: str, update_id: int) -> None:
+        """Store a handled update's id, unless the save of its state already did."""
+        await self._updates.finish(channel, update_id)
+
     async def record_update(self, channel: str, update_id: int) -> bool:
-        """Return True the first time ``(channel, update_id)`` is seen, else False."""
-        params = (channel, update_id, utc_now())
-        if not self._gate.in_transaction():
-            # Grouped with other chats' update ids into one statement (storage/batching.py).
-            return await self._writer.insert_new(_RECORD_UPDATES, params)
-        cursor = await self._gate.execute(_RECORD_UPDATE, params)
-        return cursor.rowcount == 1
+        """Record the id now; True the first time ``(channel, update_id)`` is seen."""
+        return await self._updates.record(channel, update_id)
 
     async def prune_updates(self, older_than_iso: str) -> int:
         """Forget update ids recorded before this instant (with offset); return count."""
-        cutoff = to_utc(older_than_iso, "older_than_iso")
-        async with self._gate.session() as db:
-            cursor = await db.execute(
-                "DELETE FROM processed_updates WHERE created_at < ?", (cutoff,)
-            )
-        return cursor.rowcount
+        return await self._updates.prune(older_than_iso)
 
     # ---- audit -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import InputFile, Message as TgMessage, Update
@@ -32,6 +33,9 @@ SIMPLE = {"back": events.Back, "restart": events.Restart, "cancel": events.Cance
 MENU_COMMANDS = {"language": "language", "privacy": "settings", "delete_my_data": "delete",
                  "export_my_data": "export", "rights": "rights", "letters": "letters"}
 """Commands that do exactly what a menu button does (command -> menu item)."""
+_HANDLING: ContextVar[int | None] = ContextVar("update_being_handled", default=None)
+"""The id of the update this task is handling, so the state it produces is stored with it
+(each update runs in a task of its own, so this never leaks into another update)."""
 
 
 class Channel:
@@ -41,9 +45,19 @@ class Channel:
 
     # -- entry --------------------------------------------------------------------------
     async def on_update(self, update: Update, context: Context) -> None:
-        if not await self.service.store.record_update("telegram", update.update_id):
+        store, channel = self.service.store, self.service.channel
+        if not await store.claim_update(channel, update.update_id):
             logger.info("update %s repeated; ignored", update.update_id)
             return
+        token = _HANDLING.set(update.update_id)
+        try:
+            await self._handle(update, context)
+        finally:
+            _HANDLING.reset(token)
+        # an update that changed no conversation state: its id is stored now
+        await store.finish_update(channel, update.update_id)
+
+    async def _handle(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
         if chat is None:
             return
@@ -194,7 +208,8 @@ class Channel:
     async def _turn(self, context: Context, user: UserRow, event: events.Event, *,
                     state: State | None | object = LOAD) -> list[r.Out]:
         """Run the event; ``state``, when the caller has just read it, saves reading it again."""
-        turn: Turn = await self.service.handle(user, event, state=state)
+        turn: Turn = await self.service.handle(user, event, state=state,
+                                               update_id=_HANDLING.get())
         if turn.state is not None and turn.state.path:
             context.chat_data["node"] = turn.state.path[-1]
         outs = r.render(turn.replies)

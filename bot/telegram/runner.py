@@ -9,6 +9,7 @@ go out — and the store is closed last.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 import sys
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.settings import Settings
 from flows import PackInvalid
-from storage import StorageUnavailable, open_store
+from storage import StorageUnavailable, Store, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,17 @@ def _http_connections() -> int:
     return int(text)
 
 
+UPDATE_IDS_KEPT = dt.timedelta(days=2)
+"""Telegram redelivers an update for at most a day; older ids can no longer repeat."""
+
+
+async def _forget_old_update_ids(store: Store) -> None:
+    cutoff = (dt.datetime.now(dt.UTC) - UPDATE_IDS_KEPT).isoformat()
+    removed = await store.prune_updates(cutoff)
+    if removed:
+        logger.info("forgot %d update ids older than %s", removed, UPDATE_IDS_KEPT)
+
+
 def run_telegram(settings: Settings) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     for noisy in ("telegram", "httpx", "httpcore", "aiosqlite", "tornado"):
@@ -81,6 +93,7 @@ def run_telegram(settings: Settings) -> int:
         print(f"callshield: {error}", file=sys.stderr)
         loop.close()
         return 2
+    loop.run_until_complete(_forget_old_update_ids(store))
     assert settings.token is not None
     warm_up_fonts()  # the first user asking for a PDF should not wait for the font
     app = build_application(GuidanceService(store, packs, channel="telegram"), settings.token,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
 
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram.conftest import BotProcess, Chat, until
@@ -59,15 +62,23 @@ async def test_back_why_and_stale_button(server: FakeBotApi,
 
 
 async def test_restart_after_sigkill_continues(server: FakeBotApi,
-                                               make_bot: Callable[..., BotProcess]) -> None:
+                                               make_bot: Callable[..., BotProcess],
+                                               tmp_path: Path) -> None:
     bot = make_bot()
     chat = Chat(server, CHAT)
     await setup_user(chat)
     await chat.press("m:interview", "Who contacted you?")
     await chat.press("c:caller:lender", "What is the lender called?")
     await bot.stop(signal.SIGKILL)
+    database = tmp_path / "bot.sqlite3"
+    with closing(sqlite3.connect(database)) as raw, raw:  # an id from long ago
+        raw.execute("INSERT INTO processed_updates VALUES ('telegram', 1, "
+                    "'2020-01-01T00:00:00+00:00')")
     make_bot()
     await chat.say("Huijin", "When did they contact you?", timeout=20)
+    with closing(sqlite3.connect(database)) as raw:  # forgotten at start-up
+        assert raw.execute("SELECT COUNT(*) FROM processed_updates WHERE update_id = 1"
+                           ).fetchone() == (0,)
 
 
 async def test_sticker_and_group_chat(server: FakeBotApi,

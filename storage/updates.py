@@ -1,0 +1,83 @@
+"""Update ids: which updates were handled, so a repeated one is not handled twice.
+
+Telegram may deliver an update again (after a restart, or a webhook retry). The ids live in
+``processed_updates``; with the row cache on, they are checked in memory first
+(storage/ledger.py) and stored together with the state their update produced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .batching import GroupWriter
+from .ledger import UpdateLedger
+from .transactions import ConnectionGate
+from .values import to_utc, utc_now
+
+RECORD_ONE = (
+    "INSERT INTO processed_updates (channel, update_id, created_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (channel, update_id) DO NOTHING"
+)
+RECORD_MANY = (  # many at once; the rows returned are the new ones
+    "INSERT INTO processed_updates (channel, update_id, created_at) VALUES {rows}"
+    " ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id"
+)
+SAVE_HANDLED = (  # a state and the id of the update that produced it, in one statement
+    "INSERT INTO handled_updates (channel, update_id, user_id, state_json, pack_id,"
+    " pack_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_RECENT = (
+    "SELECT update_id FROM processed_updates WHERE channel = ? ORDER BY update_id DESC LIMIT ?"
+)
+
+
+class UpdateIds:
+    """The store's update-id methods; ``in_memory`` only while this process is the only
+    writer (the row cache's condition)."""
+
+    def __init__(self, gate: ConnectionGate, writer: GroupWriter, *, in_memory: bool) -> None:
+        self._gate = gate
+        self._writer = writer
+        self._in_memory = in_memory
+        self.ledger = UpdateLedger()
+
+    async def claim(self, channel: str, update_id: int) -> bool:
+        if not self._in_memory:
+            return await self.record(channel, update_id)
+        if not self.ledger.knows(channel):
+            async with self._gate.session() as db:
+                rows = await db.execute_fetchall(_RECENT, (channel, self.ledger.window))
+            if not self.ledger.knows(channel):  # another task may have seeded it meanwhile
+                self.ledger.seed(channel, (row[0] for row in rows))
+        claimed = self.ledger.claim(channel, update_id)
+        if claimed is None:  # older than the ledger's window: the database knows
+            return await self.record(channel, update_id)
+        return claimed
+
+    async def finish(self, channel: str, update_id: int) -> None:
+        if self.ledger.pending(channel, update_id):
+            await self._writer.write(RECORD_ONE, (channel, update_id, utc_now()),
+                                     on_commit=lambda: self.ledger.settle(channel, update_id))
+
+    async def record(self, channel: str, update_id: int) -> bool:
+        params = (channel, update_id, utc_now())
+        if not self._gate.in_transaction():
+            # Grouped with other chats' update ids into one statement (storage/batching.py).
+            return await self._writer.insert_new(RECORD_MANY, params)
+        cursor = await self._gate.execute(RECORD_ONE, params)
+        return cursor.rowcount == 1
+
+    async def prune(self, older_than_iso: str) -> int:
+        cutoff = to_utc(older_than_iso, "older_than_iso")
+        async with self._gate.session() as db:
+            cursor = await db.execute(
+                "DELETE FROM processed_updates WHERE created_at < ?", (cutoff,)
+            )
+        return cursor.rowcount
+
+    @staticmethod
+    def save_with_state(update: tuple[str, int], save_params: tuple[Any, ...]
+                        ) -> tuple[str, tuple[Any, ...]]:
+        """The statement and parameters that store a conversation row (``save_params``, as
+        for ``conversations``) together with the id of ``update``."""
+        return SAVE_HANDLED, (*update, *save_params)
