@@ -16,8 +16,9 @@
     and peak RSS are its own, as beside the real Telegram.
 Each measurement runs in a child process of its own, so peak RSS is that bot's own. A saturated
 child warms its bot up on a few chats and keeps the median of three rounds; the two bots are
-measured back to back three times, and the ratio printed is the median of those three pairs'
-ratios (this machine's speed drifts by tens of percent between runs; a pair shares the drift).
+measured back to back --pairs times (5), in (a) and in (b), and the ratio printed is the median
+of those pairs' ratios (this machine's speed drifts by tens of percent between runs; a pair
+shares the drift).
 Both bots' processes get the runner's garbage-collector settings (bot/heap.py) once built: ours
 needs them (many chats in flight), and the echo bot's collections cost it about 1% either way.
 Run: .venv/bin/python bench/telegram.py [--users 200] [--steps 10] [--e2e-users 200]
@@ -54,7 +55,6 @@ from bot.heap import settle_after_start  # noqa: E402 - CallShield's, but loads 
 
 TOKEN = "123456:TEST-TOKEN"
 ROUNDS = 3
-PAIRS = 3
 # (kind, payload, fragment of our bot's last reply to wait for in end-to-end mode)
 STEPS = [("text", "/start", "Where is the lender"), ("button", "j:demo", "What would you"),
          ("button", "m:interview", "Who contacted"), ("button", "c:caller:lender", "lender called"),
@@ -179,6 +179,13 @@ def median_of(runs: Any) -> dict[str, float]:
     """The run with the median rate (its other figures come with it)."""
     ordered = sorted(runs, key=lambda f: f["rate"])
     return ordered[len(ordered) // 2]
+
+
+def pair_ratios(ratios: list[float], target: float) -> str:
+    """The median of the back-to-back pairs' ratios, the target and every pair's ratio."""
+    every = ", ".join(f"{r:.2f}" for r in ratios)
+    return (f"{ratios[len(ratios) // 2]:.2f} (target >= {target:g}; median of "
+            f"{len(ratios)} back-to-back pairs: {every})")
 
 
 def show(name: str, fig: dict[str, float]) -> None:
@@ -367,16 +374,16 @@ def main(options: argparse.Namespace) -> None:
     users, steps, think = options.users, options.steps, options.think
     print(f"(a) in process, {users} concurrent chats x {steps} updates (demo pack)")
     pairs = [{name: run_child(f"a-{name}", options)["saturated"] for name in ("echo", "ours")}
-             for _ in range(PAIRS)]
+             for _ in range(options.pairs)]
     ratios = sorted(pair["ours"]["rate"] / pair["echo"]["rate"] for pair in pairs)
-    a = {name: {"saturated": median_of(pair[name] for pair in pairs)} for name in ("echo", "ours")}
+    a = {name: {"saturated": median_of(pair[name] for pair in pairs)}
+         for name in ("echo", "ours")}
     print(f"  saturated (closed loop; latency here is queueing, see the docstring), "
-          f"median of {PAIRS} runs per bot:")
+          f"median of {options.pairs} runs per bot:")
     for name in ("echo", "ours"):
         show(name, a[name]["saturated"])
     cpu_ratio = a["echo"]["saturated"]["cpu"] / a["ours"]["saturated"]["cpu"]
-    print(f"  ratio ours/echo updates/s: {ratios[len(ratios) // 2]:.2f} (target >= 0.5; "
-          f"median of {PAIRS} back-to-back pairs: {', '.join(f'{r:.2f}' for r in ratios)}); "
+    print(f"  ratio ours/echo updates/s: {pair_ratios(ratios, 0.5)}; "
           f"by CPU time per update: {cpu_ratio:.2f}")
     for name in ("echo", "ours"):
         a[name].update(run_child(f"p-{name}", options))
@@ -389,14 +396,19 @@ def main(options: argparse.Namespace) -> None:
           f"p99 ratio ours/echo {a['ours']['paced']['p99'] / a['echo']['paced']['p99']:.1f}x")
 
     e2e_users = options.e2e_users
-    print(f"(b) end to end over loopback HTTP, {e2e_users} concurrent chats x {steps} updates")
-    b = {name: run_child(f"b-{name}", options)["e2e"] for name in ("echo", "ours")}
+    print(f"(b) end to end over loopback HTTP, {e2e_users} concurrent chats x {steps} updates, "
+          f"median of {options.pairs} runs per bot:")
+    pairs = [{name: run_child(f"b-{name}", options)["e2e"] for name in ("echo", "ours")}
+             for _ in range(options.pairs)]
+    ratios = sorted(pair["ours"]["rate"] / pair["echo"]["rate"] for pair in pairs)
+    b = {name: median_of(pair[name] for pair in pairs) for name in ("echo", "ours")}
     for name in ("echo", "ours"):
         show(name, b[name])
-        if b[name]["failed_calls"]:
-            print(f"    ({b[name]['failed_calls']:.0f} calls refused by the fake server)")
-    print(f"  ratio ours/echo updates/s: {b['ours']['rate'] / b['echo']['rate']:.2f} "
-          f"(target >= 0.8); by CPU time per update: {b['echo']['cpu'] / b['ours']['cpu']:.2f}")
+        refused = sum(pair[name]["failed_calls"] for pair in pairs)
+        if refused:
+            print(f"    ({refused:.0f} calls refused by the fake server)")
+    print(f"  ratio ours/echo updates/s: {pair_ratios(ratios, 0.8)}; "
+          f"by CPU time per update: {b['echo']['cpu'] / b['ours']['cpu']:.2f}")
 
 
 if __name__ == "__main__":
@@ -405,6 +417,8 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--e2e-users", type=int, default=200)
+    parser.add_argument("--pairs", type=int, default=5,
+                        help="back-to-back runs of the two bots, in (a) and in (b)")
     parser.add_argument("--think", type=float, default=2.0,
                         help="mean pause (s) before each update of a chat in the paced load")
     parser.add_argument("--child", help=argparse.SUPPRESS)
