@@ -3,9 +3,10 @@
 Why: aiosqlite runs every statement on its own thread, and the trip there and back costs
 about ten times what SQLite spends on a small write (bench/telegram.py). When many chats are
 answered at once, their saved answers and recorded update ids queue up here while one trip is
-under way, and the next trip carries them all (``executemany``). Each caller still waits until
-its own row is committed, so "the answer is saved before the reply is sent" holds unchanged;
-with one chat at a time a write is one trip, as before.
+under way, and the next trip carries them all, as one multi-row statement (see _multi_row for
+why not ``executemany``). Each caller still waits until its own row is committed, so "the
+answer is saved before the reply is sent" holds unchanged; with one chat at a time a write is
+one trip, as before.
 
 Only writes made outside ``store.transaction()`` are grouped (a transaction's writes belong to
 its task); one group never mixes with another task's transaction (it holds the gate's lock).
@@ -25,6 +26,7 @@ from .transactions import ConnectionGate
 
 OnCommit = Callable[[], None]
 _MAX_ROWS = 300
+_MAX_PARAMS = 999  # SQLite's smallest limit on parameters of one statement (before 3.32)
 
 
 @dataclass(slots=True)
@@ -40,7 +42,7 @@ _Key = tuple[str, bool]
 
 
 class GroupWriter:
-    """Queues single-statement writes and runs each kind of statement as one ``executemany``."""
+    """Queues single-row writes and runs each kind of statement as one multi-row statement."""
 
     def __init__(self, gate: ConnectionGate) -> None:
         self._gate = gate
@@ -98,7 +100,12 @@ class GroupWriter:
             if len(items) == 1:
                 await conn.execute(sql, items[0].params)
             else:
-                await conn.executemany(sql, [item.params for item in items])
+                width = len(items[0].params)
+                per = max(1, _MAX_PARAMS // width)
+                for start in range(0, len(items), per):
+                    chunk = items[start:start + per]
+                    await conn.execute(_multi_row(sql, len(chunk)),
+                                       [value for item in chunk for value in item.params])
         except sqlite3.Error:
             # Which row failed is unknown: run them one by one (the statements we group are
             # idempotent upserts), so each caller gets its own outcome.
@@ -131,6 +138,17 @@ class GroupWriter:
         for item in items:  # answered only once the new rows are committed
             key = item.params[:2]
             item.done.set_result(first[key] is item and key in inserted)
+
+
+def _multi_row(sql: str, rows: int) -> str:
+    """``INSERT ... VALUES (?, ?) ...`` for ``rows`` rows: one statement, so the database
+    thread releases and retakes Python's GIL once for the group rather than once a row (with
+    the event loop busy, each retake can wait for a forced switch)."""
+    head, values, tail = sql.partition(" VALUES (")
+    group, close, rest = tail.partition(")")
+    if not values or not close:
+        raise ValueError(f"not a single-row INSERT ... VALUES (...): {sql[:60]}")
+    return f"{head} VALUES {', '.join([f'({group})'] * rows)}{rest}"
 
 
 def _succeed(item: _Item) -> None:

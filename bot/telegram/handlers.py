@@ -54,7 +54,7 @@ class Channel:
             await self._handle(update, context)
         finally:
             _HANDLING.reset(token)
-        # an update that changed no conversation state: its id is stored now
+        # stored now unless the state it produced carried it (a menu tap, /help, a letter)
         await store.finish_update(channel, update.update_id)
 
     async def _handle(self, update: Update, context: Context) -> None:

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from storage import SQLiteStore, UnknownUser
+from storage.batching import _multi_row
 
 
 async def traced(store: SQLiteStore) -> list[str]:
@@ -28,8 +29,28 @@ async def test_concurrent_saves_are_each_committed_before_returning(
         assert raw.execute("SELECT state_json FROM conversations WHERE user_id = ?",
                            (user_id,)).fetchone() == (f'{{"u": {user_id}}}',)
 
+    seen = await traced(store)
     await asyncio.gather(*(save(u.id) for u in users))
     assert raw.execute("SELECT COUNT(*) FROM conversations").fetchone() == (40,)
+    saves = [s for s in seen if s.startswith("INSERT INTO conversations")]
+    assert len(saves) < 40 and saves[-1].count("), (") >= 1  # grouped, several rows a statement
+
+
+async def test_a_large_group_is_split_under_sqlites_parameter_limit(
+        store: SQLiteStore, raw: sqlite3.Connection) -> None:
+    users = [await store.get_or_create_user("telegram", str(n)) for n in range(450)]
+    seen = await traced(store)
+    await asyncio.gather(*(store.save_conversation(u.id, "{}", "p", "1") for u in users))
+    assert raw.execute("SELECT COUNT(*) FROM conversations").fetchone() == (450,)
+    rows = [s.count("), (") + 1 for s in seen if s.startswith("INSERT INTO conversations")]
+    assert sum(rows) == 450 and max(rows) <= 999 // 5  # five parameters a row
+
+
+def test_only_a_single_row_insert_can_be_grouped() -> None:
+    assert _multi_row("INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING", 3) == (
+        "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?) ON CONFLICT DO NOTHING")
+    with pytest.raises(ValueError, match="not a single-row INSERT"):
+        _multi_row("DELETE FROM t WHERE a = ?", 2)
 
 
 async def test_concurrent_update_ids_are_recorded_in_one_statement(
