@@ -22,6 +22,7 @@ shares the drift).
 Both bots' processes get the runner's garbage-collector settings (bot/heap.py) once built: ours
 needs them (many chats in flight), and the echo bot's collections cost it about 1% either way.
 Run: .venv/bin/python bench/telegram.py [--users 200] [--steps 10] [--e2e-users 200]
+     [--pairs 5] [--parts ab]
 Both bots run without AIORateLimiter (it would cap both at 30 messages/s and measure nothing).
 """
 
@@ -371,6 +372,13 @@ def run_child(job: str, options: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(options: argparse.Namespace) -> None:
+    if "a" in options.parts:
+        in_process_part(options)
+    if "b" in options.parts:
+        end_to_end_part(options)
+
+
+def in_process_part(options: argparse.Namespace) -> None:
     users, steps, think = options.users, options.steps, options.think
     print(f"(a) in process, {users} concurrent chats x {steps} updates (demo pack)")
     pairs = [{name: run_child(f"a-{name}", options)["saturated"] for name in ("echo", "ours")}
@@ -395,7 +403,9 @@ def main(options: argparse.Namespace) -> None:
     print(f"  ours p99 {a['ours']['paced']['p99']:.2f} ms (target < 20 ms), "
           f"p99 ratio ours/echo {a['ours']['paced']['p99'] / a['echo']['paced']['p99']:.1f}x")
 
-    e2e_users = options.e2e_users
+
+def end_to_end_part(options: argparse.Namespace) -> None:
+    e2e_users, steps = options.e2e_users, options.steps
     print(f"(b) end to end over loopback HTTP, {e2e_users} concurrent chats x {steps} updates, "
           f"median of {options.pairs} runs per bot:")
     pairs = [{name: run_child(f"b-{name}", options)["e2e"] for name in ("echo", "ours")}
@@ -419,6 +429,7 @@ if __name__ == "__main__":
     parser.add_argument("--e2e-users", type=int, default=200)
     parser.add_argument("--pairs", type=int, default=5,
                         help="back-to-back runs of the two bots, in (a) and in (b)")
+    parser.add_argument("--parts", default="ab", help="a: in process, b: end to end")
     parser.add_argument("--think", type=float, default=2.0,
                         help="mean pause (s) before each update of a chat in the paced load")
     parser.add_argument("--child", help=argparse.SUPPRESS)
