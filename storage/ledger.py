@@ -73,4 +73,6 @@ class UpdateLedger:
     def _forget_oldest(self, channel: str) -> None:
         kept = sorted(self._seen[channel])[-self._window:]
         self._seen[channel] = set(kept)
-        self._floor[channel] = kept[0]
+        self._floor[channel] = floor = kept[0]
+        # an update whose handling failed is never settled: do not keep it for ever
+        self._pending = {(c, n) for c, n in self._pending if c != channel or n >= floor}

@@ -79,6 +79,7 @@ def test_the_ledger_keeps_a_bounded_window_of_the_newest_ids() -> None:
     assert [ledger.claim("telegram", n) for n in (1, 2, 3, 4, 5)] == [True] * 5
     assert ledger.claim("telegram", 5) is False
     assert ledger.claim("telegram", 1) is None  # forgotten: the database decides
+    assert not ledger.pending("telegram", 1)  # nor is it kept as still to be stored
     assert ledger.pending("telegram", 5)
     ledger.settle("telegram", 5)
     assert not ledger.pending("telegram", 5)
