@@ -22,6 +22,8 @@ from storage import IncidentRow, NewFinding, NewIncident, Store, UserRow
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+PARSED_STATES = 20_000
+"""Parsed states kept (about one per recently active user)."""
 LOAD: Final = object()
 """``handle(state=LOAD)``: read the saved state (the default); pass one to skip the read."""
 
@@ -46,6 +48,10 @@ class GuidanceService:
         self.packs = packs
         self.channel = channel
         self.clock = clock
+        self._parsed: dict[int, tuple[str, State]] = {}
+        """user id -> (the JSON text saved last, the state it came from): a store that
+        caches rows hands back the very text we saved, so parsing it again is skipped. The
+        engine never changes a state it is given, so sharing one is safe."""
 
     def pack_for(self, user: UserRow) -> Pack | None:
         """The pack serving the user's jurisdiction, if they chose one we serve."""
@@ -60,11 +66,22 @@ class GuidanceService:
         pack = self.pack_for(user)
         if row is None or pack is None or row.pack_id != pack.id:
             return None
+        known = self._parsed.get(user.id)
+        if known is not None and known[0] is row.state_json:  # the text we saved, unchanged
+            return known[1]
         try:
-            return State.from_json(row.state_json)
+            state = State.from_json(row.state_json)
         except ValueError:
             logger.warning("unreadable saved state for user %s; starting again", user.id)
             return None
+        self._remember(user.id, row.state_json, state)
+        return state
+
+    def _remember(self, user_id: int, text: str, state: State) -> None:
+        self._parsed.pop(user_id, None)
+        self._parsed[user_id] = (text, state)
+        if len(self._parsed) > PARSED_STATES:  # the least recently saved or read goes
+            del self._parsed[next(iter(self._parsed))]
 
     async def handle(self, user: UserRow, event: events.Event, *,
                      state: State | None | object = LOAD, update_id: int | None = None) -> Turn:
@@ -94,18 +111,22 @@ class GuidanceService:
 
     async def _save(self, user: UserRow, pack: Pack, step: Step,
                     update: tuple[str, int] | None, *, language_changed: bool) -> int | None:
+        text = step.state.to_json()
+        self._parsed.pop(user.id, None)  # remembered again once saved
         if not (language_changed or step.completed):  # the common case: one write
-            await self.store.save_conversation(user.id, step.state.to_json(), pack.id,
-                                               pack.version, update=update)
+            await self.store.save_conversation(user.id, text, pack.id, pack.version,
+                                               update=update)
+            self._remember(user.id, text, step.state)
             return None
         incident_id = None
         async with self.store.transaction():
-            await self.store.save_conversation(user.id, step.state.to_json(), pack.id,
-                                               pack.version, update=update)
+            await self.store.save_conversation(user.id, text, pack.id, pack.version,
+                                               update=update)
             if language_changed:
                 await self.store.update_user(user.id, language=step.state.language)
             if step.completed:
                 incident_id = await self._record_incident(user, pack, step.state)
+        self._remember(user.id, text, step.state)
         return incident_id
 
     async def _record_incident(self, user: UserRow, pack: Pack, state: State) -> int:
@@ -159,5 +180,6 @@ class GuidanceService:
         return await self.store.export_user(user.id)
 
     async def forget(self, user: UserRow) -> None:
+        self._parsed.pop(user.id, None)
         await self.store.delete_user(user.id)
         logger.info("a user deleted their data")

@@ -186,3 +186,23 @@ def test_amounts_with_chinese_units(now: dt.datetime) -> None:
     assert parse_answer(node, {}, "3k", now) == 3_000
     assert parse_answer(node, {}, "1.5万元", now) == 15_000
     assert isinstance(parse_answer(node, {}, "5万 or 6万", now), Invalid)
+
+
+def test_advance_never_changes_the_state_it_is_given(demo_pack: Pack,
+                                                     now: dt.datetime) -> None:
+    """The engine is pure: callers (the service's parsed-state cache) may keep a state and
+    hand it in again."""
+    every_kind = (*LENDER_PATH[:2], events.Say("not a time"), events.WhyAsk(), events.Unsafe(),
+                  LENDER_PATH[2], events.Back(), LENDER_PATH[2], *LENDER_PATH[3:],
+                  events.Pick("others", "family"), events.Pick("others", "employer"),
+                  events.Pick("others", "family"), events.SetLanguage("zh-Hans"),
+                  events.Done("others"), events.Repeat(), events.Say("They called at night"),
+                  events.Repeat(), events.Start(), events.DontKnow("caller"),
+                  events.Cancel(), events.Restart())
+    step = start(demo_pack, "en", now=now)
+    for event in every_kind:
+        before = step.state.to_json()
+        step_after = advance(demo_pack, step.state, event, now=now)
+        assert step.state.to_json() == before, f"{event} changed the state it was given"
+        step = step_after
+    assert step.state.path == [demo_pack.start]

@@ -50,3 +50,18 @@ async def test_handle_without_a_state_still_reads_it(service: GuidanceService) -
     turn = await service.handle(user, events.Pick("caller", "agency"))
     assert [s.split()[0] for s in seen] == ["SELECT", "INSERT"]
     assert turn.state is not None and turn.state.path[-1] == "when"
+
+
+async def test_a_state_just_saved_is_not_parsed_again_and_a_changed_one_is(
+        tmp_path: Path) -> None:
+    async with await open_store(tmp_path / "cached.sqlite3") as store:  # rows cached
+        pack = load_pack(DEMO)
+        service = GuidanceService(store, {"demo": pack}, channel="telegram")
+        user = await service.set_jurisdiction(await service.user("3", language="en"), "demo")
+        turn = await service.handle(user, events.Start())
+        assert await service.state_of(user) is turn.state  # the very object: no parse
+        other = turn.state.with_(language="zh-Hans") if turn.state else None
+        assert other is not None
+        await store.save_conversation(user.id, other.to_json(), "demo", pack.version)
+        again = await service.state_of(user)  # saved by someone else: read afresh
+        assert again is not turn.state and again == other
