@@ -12,8 +12,9 @@ Contract shared by all implementations:
   joins that transaction; all of it commits at the end or none of it does.
   Do not await another task that uses the store from inside a transaction:
   it waits for the transaction to finish, which never happens.
-* The SQLite backend keeps users and conversation states in a write-through
-  cache (storage/cache.py), correct while its process is the only writer of the
+* The SQLite backend keeps users, conversation states and profiles in a
+  write-through cache (storage/cache.py) and recent update ids in memory
+  (storage/ledger.py), correct while its process is the only writer of the
   database. A multi-worker backend (PostgreSQL with several bot processes) must
   not cache, or must check a version column on every cached read.
 * Nothing is ever interpreted: ``*_json`` arguments are JSON text owned by the
