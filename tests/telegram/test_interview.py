@@ -8,6 +8,8 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram.conftest import BotProcess, Chat, until
 
@@ -128,3 +130,28 @@ async def test_a_stop_signal_lets_the_update_in_hand_finish(
     assert "Traceback" not in bot.output()
     make_bot()
     await chat.say("/start", "When did they contact you?", timeout=20)
+
+
+@pytest.mark.parametrize("cache", ["1", "0"])
+async def test_an_answer_redelivered_after_a_restart_is_not_taken_twice(
+        server: FakeBotApi, make_bot: Callable[..., BotProcess], cache: str) -> None:
+    """Telegram may deliver an update again after the bot restarts: its id was stored with
+    the state it produced (cache on) or before it was handled (cache off)."""
+    bot = make_bot(CALLSHIELD_STORE_CACHE=cache)
+    chat = Chat(server, CHAT)
+    await setup_user(chat)
+    await chat.press("m:interview", "Who contacted you?")
+    await chat.press("c:caller:lender", "What is the lender called?")
+    answer = server.build_update_json("text", CHAT, "Huijin")
+    at = chat.mark()
+    server.inject_update(answer)
+    await chat.expect("When did they contact you?", at)
+    assert await bot.stop(signal.SIGTERM) == 0
+    make_bot(CALLSHIELD_STORE_CACHE=cache)
+    at = chat.mark()
+    server.inject_update(answer)  # the same update_id again
+    await chat.say("/privacy", "Settings and privacy", timeout=20)
+    replies = [c.params["text"] for c in server.calls[at:]
+               if c.method in ("sendMessage", "editMessageText")]
+    assert len(replies) == 1 and "Settings and privacy" in replies[0], replies
+    await chat.say("/start", "When did they contact you?")  # still at the next question
