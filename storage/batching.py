@@ -25,7 +25,6 @@ import aiosqlite
 from .transactions import ConnectionGate
 
 OnCommit = Callable[[], None]
-_MAX_ROWS = 300
 _MAX_PARAMS = 999  # SQLite's smallest limit on parameters of one statement (before 3.32)
 
 
@@ -57,9 +56,9 @@ class GroupWriter:
     async def insert_new(self, sql: str, params: tuple[Any, ...]) -> bool:
         """Insert-if-absent of a row keyed by ``params[:2]``; True when this call inserted it.
 
-        ``sql`` is ``INSERT INTO t (k1, k2, ...) VALUES {rows} ON CONFLICT (k1, k2) DO NOTHING
-        RETURNING k1, k2``: a group becomes one multi-row statement whose returned keys are
-        the rows that were new (SQLite >= 3.35 and PostgreSQL both support RETURNING).
+        ``sql`` is ``INSERT INTO t (k1, k2, ...) VALUES (?, ?, ...) ON CONFLICT (k1, k2) DO
+        NOTHING RETURNING k1, k2``: a group becomes one multi-row statement whose returned keys
+        are the rows that were new (SQLite >= 3.35 and PostgreSQL both support RETURNING).
         """
         item = _Item(params, self._future())
         await self._submit((sql, True), item)
@@ -100,10 +99,7 @@ class GroupWriter:
             if len(items) == 1:
                 await conn.execute(sql, items[0].params)
             else:
-                width = len(items[0].params)
-                per = max(1, _MAX_PARAMS // width)
-                for start in range(0, len(items), per):
-                    chunk = items[start:start + per]
+                for chunk in _chunks(items):
                     await conn.execute(_multi_row(sql, len(chunk)),
                                        [value for item in chunk for value in item.params])
         except sqlite3.Error:
@@ -126,18 +122,19 @@ class GroupWriter:
         first: dict[tuple[Any, ...], _Item] = {}
         for item in items:
             first.setdefault(item.params[:2], item)
-        rows = list(first.values())
-        width = len(rows[0].params)
         inserted: set[tuple[Any, ...]] = set()
-        for start in range(0, len(rows), _MAX_ROWS):  # SQLite caps bound parameters
-            chunk = rows[start:start + _MAX_ROWS]
-            values = ", ".join(["(" + ", ".join("?" * width) + ")"] * len(chunk))
-            params = [value for item in chunk for value in item.params]
+        for chunk in _chunks(list(first.values())):
             inserted |= {tuple(row) for row in await conn.execute_fetchall(
-                sql.format(rows=values), params)}
+                _multi_row(sql, len(chunk)), [v for item in chunk for v in item.params])}
         for item in items:  # answered only once the new rows are committed
             key = item.params[:2]
             item.done.set_result(first[key] is item and key in inserted)
+
+
+def _chunks(items: list[_Item]) -> list[list[_Item]]:
+    """Groups small enough for one statement: SQLite caps its bound parameters."""
+    per = max(1, _MAX_PARAMS // len(items[0].params))
+    return [items[start:start + per] for start in range(0, len(items), per)]
 
 
 def _multi_row(sql: str, rows: int) -> str:

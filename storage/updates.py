@@ -18,10 +18,8 @@ RECORD_ONE = (
     "INSERT INTO processed_updates (channel, update_id, created_at) VALUES (?, ?, ?)"
     " ON CONFLICT (channel, update_id) DO NOTHING"
 )
-RECORD_MANY = (  # many at once; the rows returned are the new ones
-    "INSERT INTO processed_updates (channel, update_id, created_at) VALUES {rows}"
-    " ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id"
-)
+RECORD_MANY = RECORD_ONE + " RETURNING channel, update_id"
+"""Grouped (storage/batching.py): the rows returned are the new ones."""
 SAVE_HANDLED = (  # a state and the id of the update that produced it, in one statement
     "INSERT INTO handled_updates (channel, update_id, user_id, state_json, pack_id,"
     " pack_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
