@@ -53,6 +53,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 from telegram.request import BaseRequest, RequestData  # noqa: E402
 
 from bot.heap import settle_after_start  # noqa: E402 - CallShield's, but loads nothing else
+from tests.telegram.offline import OfflineRequest, ok, sent_message  # noqa: E402
 
 TOKEN = "123456:TEST-TOKEN"
 ROUNDS = 3
@@ -64,35 +65,20 @@ STEPS = [("text", "/start", "Where is the lender"), ("button", "j:demo", "What w
          ("button", "c:others:family", "Who else"), ("button", "d:others", "Tell us")]
 
 
-class LocalRequest(BaseRequest):
+class LocalRequest(OfflineRequest):
     """Answers every Bot API method in memory with a plausible result."""
 
     def __init__(self) -> None:
         self.next_id = 1000
 
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
+    def answer(self, method: str, request_data: RequestData | None) -> tuple[int, bytes]:
         params = request_data.parameters if request_data else {}
-        result: Any = True
-        if name == "getMe":
-            result = {"id": 123456, "is_bot": True, "first_name": "Bench", "username": "b_bot"}
-        elif name in ("sendMessage", "editMessageText", "sendDocument"):
+        if method == "getMe":
+            return ok({"id": 123456, "is_bot": True, "first_name": "Bench", "username": "b_bot"})
+        if method in ("sendMessage", "editMessageText", "sendDocument"):
             self.next_id += 1
-            result = {"message_id": params.get("message_id", self.next_id), "date": 0,
-                      "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
-                      "text": params.get("text", "")}
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+            return ok(sent_message(params, self.next_id))
+        return ok(True)
 
 
 def raw_update(update_id: int, chat: int, kind: str, payload: str) -> dict[str, Any]:

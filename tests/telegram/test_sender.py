@@ -15,43 +15,30 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.telegram.keyboard import keyboard
 from bot.telegram.render import Out
 from bot.telegram.sender import Sender
+from tests.telegram.offline import OfflineRequest, ok, sent_message
 
 TOKEN = "123456:TEST-TOKEN"
 
 
-class Recorder(BaseRequest):
+class Recorder(OfflineRequest):
     """Keeps every request's method and JSON parameters; answers like Telegram."""
 
     def __init__(self, refuse: str | None = None) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.refuse = refuse
 
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    def answer(self, method: str, request_data: RequestData | None) -> tuple[int, bytes]:
         params = request_data.json_parameters if request_data else {}
-        self.calls.append((url.rsplit("/", 1)[-1], params))
+        self.calls.append((method, params))
         if self.refuse:
             return 400, json.dumps({"ok": False, "error_code": 400,
                                     "description": self.refuse}).encode()
-        result = {"message_id": int(params.get("message_id", 7)), "date": 0,
-                  "chat": {"id": int(params["chat_id"]), "type": "private"},
-                  "text": params.get("text", "")}
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return ok(sent_message(params, 7))
 
 
 def spec() -> tuple[tuple[tuple[str, str], ...], ...]:
