@@ -45,6 +45,21 @@ def write_pack(folder: Path, nodes: str, *, start: str, extra: str = "",
     return folder
 
 
+END = """\
+done:
+  kind: end
+  text: Thank you.
+"""
+"""The last node of most test packs (id ``done``)."""
+
+
+def clean_pack(folder: Path, nodes: str, *, start: str, extra: str = "") -> Pack:
+    """Write and load a pack that must have no errors and no warnings."""
+    loaded, issues = load(write_pack(folder, nodes, start=start, extra=extra))
+    assert not issues, issues
+    return loaded
+
+
 def load(folder: Path) -> tuple[Pack, list[PackIssue]]:
     """The pack (asserting it has no errors) and its warnings."""
     pack, issues = inspect_pack(folder)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows import Pack, events
-from tests.flows.packkit import issues_of, load, result, run, write_pack
+from tests.flows.packkit import END, clean_pack, issues_of, result, run, write_pack
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 
@@ -30,10 +30,7 @@ calls:
   help: Many calls can be harassment.
   reprompt: Type a number.
   next: done
-done:
-  kind: end
-  text: Thank you.
-"""
+""" + END
 
 EXTRA = """\
 rules:
@@ -56,9 +53,7 @@ advice:
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Pack:
-    loaded, issues = load(write_pack(tmp_path / "adv", NODES, start="caller", extra=EXTRA))
-    assert not issues, issues
-    return loaded
+    return clean_pack(tmp_path / "adv", NODES, start="caller", extra=EXTRA)
 
 
 def test_advice_follows_its_condition(pack: Pack) -> None:

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from flows import Pack, advance, events
-from tests.flows.packkit import issues_of, load, notices, question, result, run, write_pack
+from tests.flows.packkit import (
+    END,
+    clean_pack,
+    issues_of,
+    notices,
+    question,
+    result,
+    run,
+    write_pack,
+)
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 
@@ -23,10 +32,7 @@ said:
     - {id: insult, label: Insulted you}
     - {id: nothing, label: None of these, exclusive: true}
   next: done
-done:
-  kind: end
-  text: Thank you.
-"""
+""" + END
 
 RULES = """\
 rules:
@@ -45,9 +51,7 @@ rules:
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Pack:
-    loaded, issues = load(write_pack(tmp_path / "ex", NODES, start="said", extra=RULES))
-    assert not issues, issues
-    return loaded
+    return clean_pack(tmp_path / "ex", NODES, start="said", extra=RULES)
 
 
 def selected(step) -> list[str]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 
 from bot.formatting import citation_line
 from flows import Pack, events
-from tests.flows.packkit import issues_of, load, result, run, write_pack
+from tests.flows.packkit import END, clean_pack, issues_of, load, result, run, write_pack
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 
@@ -37,10 +37,7 @@ lender:
   help: For your letters.
   reprompt: Type a name.
   next: done
-done:
-  kind: end
-  text: Thank you.
-"""
+""" + END
 
 EXTRA = """\
 rules:
@@ -70,9 +67,7 @@ citations:
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Pack:
-    loaded, issues = load(write_pack(tmp_path / "unk", NODES, start="today", extra=EXTRA))
-    assert not issues, issues
-    return loaded
+    return clean_pack(tmp_path / "unk", NODES, start="today", extra=EXTRA)
 
 
 def test_unknown_facts_read_as_the_pack_says(pack: Pack) -> None:

@@ -10,7 +10,17 @@ import pytest
 
 from flows import Pack, State, advance, events, start
 from flows.engine import Step
-from tests.flows.packkit import issues_of, load, notices, question, result, run, write_pack
+from tests.flows.packkit import (
+    END,
+    clean_pack,
+    issues_of,
+    load,
+    notices,
+    question,
+    result,
+    run,
+    write_pack,
+)
 
 UTC = dt.UTC
 
@@ -31,10 +41,7 @@ when:
   help: Calls at night matter.
   reprompt: Give a date and time.
   next: done
-done:
-  kind: end
-  text: Thank you.
-"""
+""" + END
 
 RULES = """\
 rules:
@@ -51,10 +58,7 @@ rules:
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Pack:
-    folder = write_pack(tmp_path / "zones", NODES, start="where", extra=RULES)
-    loaded, issues = load(folder)
-    assert not issues, issues
-    return loaded
+    return clean_pack(tmp_path / "zones", NODES, start="where", extra=RULES)
 
 
 def findings(step: Step) -> list[str]:
@@ -186,10 +190,7 @@ where:
     - {id: california, label: California, timezone: America/Los_Angeles}
     - {id: other, label: Another state}
   next: done
-done:
-  kind: end
-  text: Thank you.
-"""
+""" + END
     folder = write_pack(tmp_path / "order", swapped, start="when")
     warnings = [i for i in issues_of(folder) if i.level == "warning"]
     assert [w.check for w in warnings] == ["timezone"]
