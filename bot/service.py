@@ -18,12 +18,13 @@ from flows import Pack, Reply, Result, State, Step, advance, events, plain_facts
 from flows.facts import collect
 from flows.render import findings as rule_findings
 from storage import IncidentRow, NewFinding, NewIncident, Store, UserRow
+from storage.cache import Lru
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 PARSED_STATES = 20_000
-"""Parsed states kept (about one per recently active user)."""
+"""Parsed states kept, least recently used first to go (about one per active user)."""
 LOAD: Final = object()
 """``handle(state=LOAD)``: read the saved state (the default); pass one to skip the read."""
 
@@ -48,8 +49,8 @@ class GuidanceService:
         self.packs = packs
         self.channel = channel
         self.clock = clock
-        self._parsed: dict[int, tuple[str, State]] = {}
-        """user id -> (the JSON text saved last, the state it came from): a store that
+        self._parsed: Lru[int, tuple[str, State]] = Lru(PARSED_STATES)
+        """user id -> (the JSON text saved or read last, its state): a store that
         caches rows hands back the very text we saved, so parsing it again is skipped. The
         engine never changes a state it is given, so sharing one is safe."""
 
@@ -67,21 +68,15 @@ class GuidanceService:
         if row is None or pack is None or row.pack_id != pack.id:
             return None
         known = self._parsed.get(user.id)
-        if known is not None and known[0] is row.state_json:  # the text we saved, unchanged
+        if isinstance(known, tuple) and known[0] is row.state_json:  # the text we saved
             return known[1]
         try:
             state = State.from_json(row.state_json)
         except ValueError:
             logger.warning("unreadable saved state for user %s; starting again", user.id)
             return None
-        self._remember(user.id, row.state_json, state)
+        self._parsed.put(user.id, (row.state_json, state))
         return state
-
-    def _remember(self, user_id: int, text: str, state: State) -> None:
-        self._parsed.pop(user_id, None)
-        self._parsed[user_id] = (text, state)
-        if len(self._parsed) > PARSED_STATES:  # the least recently saved or read goes
-            del self._parsed[next(iter(self._parsed))]
 
     async def handle(self, user: UserRow, event: events.Event, *,
                      state: State | None | object = LOAD, update_id: int | None = None) -> Turn:
@@ -112,11 +107,10 @@ class GuidanceService:
     async def _save(self, user: UserRow, pack: Pack, step: Step,
                     update: tuple[str, int] | None, *, language_changed: bool) -> int | None:
         text = step.state.to_json()
-        self._parsed.pop(user.id, None)  # remembered again once saved
         if not (language_changed or step.completed):  # the common case: one write
             await self.store.save_conversation(user.id, text, pack.id, pack.version,
                                                update=update)
-            self._remember(user.id, text, step.state)
+            self._parsed.put(user.id, (text, step.state))
             return None
         incident_id = None
         async with self.store.transaction():
@@ -126,7 +120,7 @@ class GuidanceService:
                 await self.store.update_user(user.id, language=step.state.language)
             if step.completed:
                 incident_id = await self._record_incident(user, pack, step.state)
-        self._remember(user.id, text, step.state)
+        self._parsed.put(user.id, (text, step.state))
         return incident_id
 
     async def _record_incident(self, user: UserRow, pack: Pack, state: State) -> int:
@@ -180,6 +174,6 @@ class GuidanceService:
         return await self.store.export_user(user.id)
 
     async def forget(self, user: UserRow) -> None:
-        self._parsed.pop(user.id, None)
+        self._parsed.drop(user.id)
         await self.store.delete_user(user.id)
         logger.info("a user deleted their data")
