@@ -26,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.documents import AnnexTable, LetterDocument, font_base, fonts, render_docx, render_pdf
+from bot.documents import LetterDocument, font_base, fonts, render_docx, render_pdf
+from tests.documents.samples import chinese_letter
 
 TARGET_PDF_P50_MS = 150
 TARGET_DOCX_P50_MS = 50
@@ -73,26 +74,9 @@ BODY = """致：惠今金融 客户服务部
 
 
 def sample_letter(rows: int = 50) -> LetterDocument:
-    """A two-page Chinese letter plus an evidence annex of ``rows`` single-line rows."""
-    methods = ("电话", "短信", "微信")
-    return LetterDocument(
-        title="投诉信",
-        language="zh-Hans",
-        body=BODY,
-        date_text="2026年11月28日",
-        annex=AnnexTable(
-            title="附件一：催收记录清单",
-            columns=("日期", "时间", "方式", "号码", "内容摘要"),
-            rows=tuple(
-                (f"2026-10-{1 + i % 28:02d}", f"{8 + i % 14:02d}:{i * 7 % 60:02d}",
-                 methods[i % 3], f"138{i:08d}", f"威胁联系家人（R{i + 1:04d}）")
-                for i in range(rows)
-            ),
-            column_widths=(1.3, 0.8, 0.8, 1.5, 3.6),
-        ),
-        footer_note="CallShield 草稿——不构成法律意见",
-        page_label="第 {page} 页，共 {pages} 页",
-    )
+    """A two-page Chinese letter (the long body above) plus an evidence annex of ``rows``
+    rows: the tests' sample letter, made longer."""
+    return chinese_letter(rows, body=BODY)
 
 
 def timings_ms(render: Callable[[], object], runs: int, warmup: int) -> list[float]:
