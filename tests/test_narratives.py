@@ -38,7 +38,8 @@ STOP_HOW = {"oral", "written", "both"}
 STOP_WHAT = {"all", "calls", "work", "hours", "third_parties"}
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # Characters of one script that the other never uses (a small, safe sample).
-SIMPLIFIED_ONLY = set("这们说话还没对时发给个国会问门见长东车书爱听机关钱银贷联系帐账")
+# (系 is not in the list: Traditional writes 系統 with it too.)
+SIMPLIFIED_ONLY = set("这们说话还没对时发给个国会问门见长东车书爱听机关钱银贷联帐账")
 TRADITIONAL_ONLY = set("這們說話還沒對時發給個國會問門見長東車書愛聽機關錢銀貸聯係帳賬")
 
 
