@@ -31,9 +31,8 @@ STORY_MIN, STORY_MAX = 150, 1500
 MIN_PER_LANGUAGE = 10  # raised to 45 when the corpus is complete
 HOLDOUT_SHARE = (0.15, 0.25)
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-CURRENCIES = {"CNY", "USD", "HKD", "TWD"}
 COUNT_INTS = {"per_hour", "per_day", "per_week", "total", "over_days"}
-COUNT_BOOLS = {"at_least", "uncounted"}
+COUNT_BOOLS = {"at_least", "approx", "uncounted"}
 STOP_HOW = {"oral", "written", "both"}
 STOP_WHAT = {"all", "calls", "work", "hours", "third_parties"}
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -82,7 +81,10 @@ def load_vocabulary(text: str) -> dict[str, Any]:
     fields = {row[0].strip("`"): _values(row[1]) for row in _table_rows(text, "| field | values |")}
     issues = {_name(row[0]): _values(row[1])
               for row in _table_rows(text, "| issue | jurisdictions | meaning |")}
-    return {"types": types, "keys": keys, "fields": fields, "issues": issues}
+    currencies = re.search(r"currency: ([A-Z\\|]+)", text)
+    assert currencies, "VOCABULARY.md: the amount type must list its currencies"
+    return {"types": types, "keys": keys, "fields": fields, "issues": issues,
+            "currencies": set(currencies.group(1).replace("\\", "").split("|"))}
 
 
 VOCAB = load_vocabulary(VOCABULARY.read_text(encoding="utf-8"))
@@ -130,8 +132,8 @@ def _check_value(where: str, kind: str, allowed: set[str], value: Any) -> list[s
         errors = []
         if not isinstance(value["value"], (int, float)) or isinstance(value["value"], bool):
             errors.append(f"{where}.value: a number")
-        if value["currency"] not in CURRENCIES:
-            errors.append(f"{where}.currency: one of {sorted(CURRENCIES)}")
+        if value["currency"] not in VOCAB["currencies"]:
+            errors.append(f"{where}.currency: one of {sorted(VOCAB['currencies'])}")
         if not isinstance(value["approx"], bool):
             errors.append(f"{where}.approx: true or false")
         return errors
