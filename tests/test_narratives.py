@@ -292,7 +292,7 @@ def _sound() -> tuple[Path, dict[str, Any]]:
         "source_kind": "news", "written": dt.date(2026, 12, 3), "split": "dev",
         "story": "他们一天打二十多个电话给我，还打给我妈。" * 10,
         "facts": {"calls_to_me": {"per_day": 21, "at_least": True},
-                  "third_parties": [{"who": "parent", "how": ["call"]}]},
+                  "third_parties": [{"who": "parent", "how": ["call"], "harassed": True}]},
         "issues": ["harassment_frequency", "third_party_harassment"],
     }
 
@@ -327,3 +327,133 @@ def test_a_broken_narrative_is_refused(label: str, breakage):
     path, data = _sound()
     breakage(data)
     assert problems(path, data), f"{label} was not caught"
+
+
+# --- issues must rest on facts -----------------------------------------------------------------
+# Each issue id names the facts a careful lawyer needs before listing it. This keeps the fact
+# sheets and the issue lists consistent, so a pack that draws the facts right can reach the
+# findings, and no finding is expected that the facts do not carry.
+
+def _threat(facts: dict, *kinds: str) -> bool:
+    return bool(set(facts.get("threats", [])) & set(kinds))
+
+
+def _third(facts: dict, field: str) -> bool:
+    return any(entry.get(field) for entry in facts.get("third_parties", []))
+
+
+def _contacted(facts: dict) -> bool:
+    return any(k in facts for k in ("calls_to_me", "messages_to_me", "sms_bombing", "many_numbers",
+                                    "robocalls", "silent_calls", "contact_after_stop"))
+
+
+def _frequent(facts: dict) -> bool:
+    return _contacted(facts) or any("count" in e for e in facts.get("third_parties", []))
+
+
+def _third_party_narrator(facts: dict) -> bool:
+    """The person the story is about is not the borrower (on_behalf stories speak for them)."""
+    return facts.get("debt_owner") == "someone_else"
+
+
+def _collector(facts: dict) -> bool:
+    return facts.get("caller") != "lender" and facts.get("debt_kind") != "business"
+
+
+def _night(facts: dict, start: int, end: int) -> bool:
+    if facts.get("night_contact") is not True:
+        return False
+    times = facts.get("contact_times")
+    if not times:
+        return True
+    return any(int(t[:2]) >= start or int(t[:2]) < end for t in times)
+
+
+REQUIRES = {
+    "not_my_debt": lambda f: f.get("debt_owner") == "not_mine",
+    "identity_theft": lambda f: f.get("debt_status") == "identity_theft",
+    "already_paid": lambda f: f.get("debt_status") == "paid",
+    "wrong_amount": lambda f: f.get("debt_status") in {"amount_disputed", "paid"},
+    "creditor_not_collector": lambda f: f.get("caller") == "lender",
+    "business_debt_out_of_scope": lambda f: f.get("debt_kind") == "business",
+    "exempt_benefits": lambda f: "exempt_income" in f,
+    "state_law_violation": lambda f: "us_state" in f,
+    "third_party_rights": _third_party_narrator,
+    "public_shaming": lambda f: "public_shaming" in f,
+    "contact_list_blast": lambda f: any(e.get("who") == "contact_list"
+                                        for e in f.get("third_parties", []))
+    or _threat(f, "blast_contacts"),
+    "threat_of_violence": lambda f: _threat(f, "violence", "harm_family", "property_damage")
+    or f.get("violence_used") is True,
+    "threat_unspecified": lambda f: _threat(f, "unspecified"),
+    "threat_to_expose": lambda f: _threat(f, "tell_family", "tell_employer", "expose_publicly",
+                                          "blast_contacts"),
+    "threat_of_arrest": lambda f: _threat(f, "arrest"),
+    "insult": lambda f: f.get("insults") is True or f.get("obscene_language") is True,
+    "defamation": lambda f: _third(f, "debt_disclosed") or "public_shaming" in f,
+    "harassment_frequency": _frequent,
+    "night_contact": lambda f: _night(f, 22, 8),
+    "third_party_disclosure": lambda f: _third(f, "debt_disclosed") or _third_party_narrator(f),
+    "third_party_harassment": lambda f: _third(f, "harassed")
+    or (_third_party_narrator(f) and _contacted(f)),
+    "impersonating_officials": lambda f: bool(set(f.get("claimed_role", []))
+                                              & {"police", "court", "government"}),
+    "impersonating_lawyer": lambda f: "lawyer" in f.get("claimed_role", []),
+    "fake_legal_documents": lambda f: f.get("fake_legal_documents") is True,
+    "home_or_work_visit": lambda f: "visited" in f or _threat(f, "visit_home", "visit_work"),
+    "personal_info_misuse": lambda f: "data_exposed" in f or "third_parties" in f
+    or "public_shaming" in f or _third_party_narrator(f),
+    "illegal_interest": lambda f: f.get("excessive_interest") is True,
+    "upfront_deduction": lambda f: f.get("deducted_upfront") is True,
+    "extra_fees": lambda f: f.get("demanded_extra_fees") is True,
+    "pressure_to_borrow": lambda f: f.get("pressure_to_borrow") is True,
+    "payment_to_personal_account": lambda f: f.get("demanded_personal_account") is True,
+    "fdcpa_harassment_frequency": lambda f: _collector(f) and _frequent(f),
+    "fdcpa_inconvenient_time": lambda f: _collector(f) and (
+        _night(f, 21, 8) or "hours" in f.get("told_to_stop", {}).get("what", [])),
+    "fdcpa_workplace_contact": lambda f: _collector(f) and f.get("contact_at_work") is True
+    and "work" in f.get("told_to_stop", {}).get("what", []),
+    "fdcpa_third_party_contact": lambda f: _collector(f) and (
+        "third_parties" in f or f.get("debt_owner") in {"someone_else", "not_mine"}),
+    "fdcpa_third_party_disclosure": lambda f: _collector(f) and _third(f, "debt_disclosed"),
+    "fdcpa_false_threat_arrest": lambda f: _collector(f) and _threat(f, "arrest"),
+    "fdcpa_false_threat_suit": lambda f: _collector(f) and _threat(f, "lawsuit"),
+    "fdcpa_garnishment_threat": lambda f: _collector(f) and _threat(f, "garnishment",
+                                                                    "bank_levy",
+                                                                    "seize_property"),
+    "fdcpa_credit_reporting_threat": lambda f: _collector(f) and (
+        _threat(f, "credit_report") or f.get("credit_reported") is True),
+    "fdcpa_threat_to_tell_others": lambda f: _collector(f) and _threat(
+        f, "tell_family", "tell_employer", "expose_publicly", "blast_contacts"),
+    "fdcpa_abusive_language": lambda f: _collector(f) and (
+        f.get("insults") is True or f.get("obscene_language") is True
+        or _threat(f, "violence", "harm_family", "property_damage")),
+    "fdcpa_impersonation": lambda f: _collector(f) and "claimed_role" in f,
+    "fdcpa_identity_not_disclosed": _collector,
+    "fdcpa_attorney_represented": lambda f: _collector(f) and f.get("has_lawyer") is True,
+    "fdcpa_validation": lambda f: _collector(f) and (
+        f.get("validation_notice") == "not_received" or f.get("proof_requested") is True),
+    "fdcpa_continued_after_dispute": lambda f: _collector(f)
+    and f.get("disputed_in_writing") is True,
+    "fdcpa_cease_ignored": lambda f: _collector(f) and f.get("contact_after_stop") is True,
+    "fdcpa_time_barred": lambda f: _collector(f) and (f.get("already_sued") is True
+                                                      or _threat(f, "lawsuit")),
+}
+
+
+def test_every_issue_id_has_a_fact_rule():
+    assert sorted(set(VOCAB["issues"]) - set(REQUIRES)) == []
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_issues_rest_on_the_facts(path: Path):
+    data = _load(path)
+    unsupported = [i for i in data["issues"] if i in REQUIRES and not REQUIRES[i](data["facts"])]
+    assert unsupported == [], f"issues without the facts they need: {unsupported}"
+
+
+def test_an_issue_without_its_facts_is_caught():
+    _, data = _sound()
+    assert all(REQUIRES[i](data["facts"]) for i in data["issues"])
+    assert not REQUIRES["public_shaming"](data["facts"])
+    assert not REQUIRES["fdcpa_cease_ignored"]({"caller": "lender", "contact_after_stop": True})
