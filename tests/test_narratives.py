@@ -28,7 +28,7 @@ REQUIRED = {"id", "language", "region", "source", "source_kind", "written", "spl
             "facts", "issues"}
 OPTIONAL = {"notes", "story_date"}
 STORY_MIN, STORY_MAX = 150, 1500
-MIN_PER_LANGUAGE = 10  # raised to 45 when the corpus is complete
+MIN_PER_LANGUAGE = 45
 HOLDOUT_SHARE = (0.15, 0.25)
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 COUNT_INTS = {"per_hour", "per_day", "per_week", "total", "over_days"}
