@@ -17,6 +17,7 @@ from flows import render
 from flows.answers import Invalid, parse_answer
 from flows.facts import add_fact, collect
 from flows.pack import YESNO_OPTIONS, Pack
+from flows.replay import kept_answers, update_notice
 from flows.replies import Message, Reply
 from flows.schema import QUESTION_KINDS
 from flows.state import State
@@ -46,9 +47,10 @@ def advance(pack: Pack, state: State, event: ev.Event, *, now: dt.datetime) -> S
     """Apply one event. Invalid input leaves the state unchanged and re-asks."""
     notes: list[Reply] = []
     if state.pack_version != pack.version or any(n not in pack.nodes for n in state.path):
+        was_active = state.status == "active"
         state, dropped = _rebuild(pack, state)
-        if dropped:
-            notes.append(Message(pack.ui("pack_changed", state.language), "notice"))
+        if was_active and not isinstance(event, ev.Restart):  # say what happened, truly
+            notes.append(update_notice(pack, dropped, state.language))
     if isinstance(event, ev.Say):
         notes.extend(_safety(pack, state, event.text))
     if isinstance(event, (ev.Start, ev.Restart)) and (
@@ -245,17 +247,12 @@ def _back(pack: Pack, state: State, notes: list[Reply]) -> Step:
     return _show(pack, state, notes)
 
 
-def _rebuild(pack: Pack, state: State) -> tuple[State, bool]:
-    """Replay saved answers through a changed pack; drop those that no longer fit."""
-    answers = {k: v for k, v in state.answers.items() if k in pack.nodes}
-    for node_id, value in list(answers.items()):
-        options = render.option_labels(pack, node_id)
-        values = value if isinstance(value, list) else [value]
-        exclusive = pack.nodes[node_id].exclusive
-        if options and value is not None and (not all(v in options for v in values) or (
-                len(values) > 1 and exclusive.intersection(values))):
-            del answers[node_id]
-    dropped = len(answers) != len(state.answers)
+def _rebuild(pack: Pack, state: State) -> tuple[State, list[str]]:
+    """Replay saved answers through a changed pack; drop those that no longer fit (the ids
+    of the dropped answers the user had on their path are returned, for the notice)."""
+    answers = kept_answers(pack, state.answers)
+    dropped = [node_id for node_id in state.path if node_id in state.answers
+               and node_id not in answers]
     state = state.with_(pack_version=pack.version, answers=answers, path=[pack.start],
                         pending={k: v for k, v in state.pending.items() if k in pack.nodes},
                         cue_hits={k: v for k, v in state.cue_hits.items() if k in answers})
