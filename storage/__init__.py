@@ -13,6 +13,7 @@ opaque JSON text. Depend on :class:`Store`; get one from :func:`open_store`::
 from __future__ import annotations
 
 from .errors import StorageError, StorageUnavailable, UnknownUser
+from .events import Event
 from .interface import Store
 from .opening import open_store
 from .records import (
@@ -26,16 +27,21 @@ from .records import (
     Unset,
     UserRow,
 )
+from .releases import NewRelease, OperatorEntry, ReleaseRow
 from .sqlite import SQLiteStore
 
 __all__ = [
     "UNSET",
     "AuditRow",
+    "Event",
     "ConversationRow",
     "FindingRow",
     "IncidentRow",
     "NewFinding",
     "NewIncident",
+    "NewRelease",
+    "OperatorEntry",
+    "ReleaseRow",
     "SQLiteStore",
     "StorageError",
     "StorageUnavailable",

@@ -22,8 +22,10 @@ from . import queries
 from .batching import GroupWriter
 from .cache import ABSENT, RowCache
 from .errors import UnknownUser
+from .events import EventMethods
 from .export import build_export
 from .queries import INCIDENT_FIELDS
+from .releases import ReleaseMethods
 from .records import (
     UNSET,
     AuditRow,
@@ -47,7 +49,7 @@ _SAVE_CONVERSATION = (
     " pack_version = excluded.pack_version, updated_at = excluded.updated_at"
 )
 
-class SQLiteStore:
+class SQLiteStore(ReleaseMethods, EventMethods):
     """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
 
     def __init__(self, conn: aiosqlite.Connection, *, busy_timeout_s: float = 5.0,
