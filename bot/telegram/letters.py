@@ -21,7 +21,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.ext import ContextTypes
 
 from bot.formatting import split_message
-from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterDesk, Pending
+from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterBroken, LetterDesk, Pending
 from bot.letters.words import detail_label, detail_prompt
 from bot.telegram import render as r
 from bot.telegram.sender import Sender
@@ -134,7 +134,10 @@ class LetterScreens:
 
     async def _preview(self, user: UserRow, letter: str) -> list[r.Out]:
         lang = user.language
-        preview = await self.desk.preview(user, letter)
+        try:
+            preview = await self.desk.preview(user, letter)
+        except LetterBroken:  # logged by the desk; say what still works
+            return [r.Out(html.escape(t(lang, "letter_failed")))] + await self.menu(user)
         outs = [r.Out(t(lang, "letter_ready"))]
         # split before escaping, with room to spare, so no cut falls inside an HTML entity
         outs += [r.Out(html.escape(part)) for part in split_message(preview.split("\n\n"),
@@ -150,7 +153,17 @@ class LetterScreens:
         return outs
 
     async def _send_file(self, send: Sender, user: UserRow, letter: str, kind: str) -> None:
-        name, data = await self.desk.file(user, letter, kind)
+        try:
+            name, data = await self.desk.file(user, letter, kind)
+        except LetterBroken:  # logged by the desk; the text preview and the other format
+            other = "docx" if kind == "pdf" else "pdf"
+            buttons = [[InlineKeyboardButton(t(user.language, f"b_{other}"),
+                                             callback_data=f"L{other[0]}:{letter}")],
+                       [InlineKeyboardButton(t(user.language, "b_other_letters"),
+                                             callback_data="m:letters")]]
+            await send.outs([r.Out(html.escape(t(user.language, "letter_file_failed")),
+                                   InlineKeyboardMarkup(buttons))])
+            return
         pack = self.desk.service.pack_for(user)
         assert pack is not None
         title = pack.text(pack.data.letters[letter].title, user.language or "")
