@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     test = flows_commands.add_parser("test", help="run the packs' conversation tests")
     test.add_argument("paths", nargs="*", help="pack folders or ids (default: all)")
     test.add_argument("--walks", type=int, default=1000, help="random walks per pack")
+    from bot.operators.cli import add_commands  # packs, stats, flows goldens
+
+    add_commands(commands, flows_commands)
     return parser
 
 
@@ -45,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.operators.cli import handles, run as run_operators
+
+    if handles(args):
+        return run_operators(args, settings)
     if args.command == "flows":
         return validate(args.paths) if args.flows_command == "validate" else test(
             args.paths, args.walks)

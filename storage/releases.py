@@ -99,6 +99,10 @@ class ReleaseStore(Protocol):
         """Pack id -> number of its newest release that is not staged."""
         ...
 
+    async def conversation_versions(self) -> dict[tuple[str, str], int]:
+        """(pack id, pack version) -> how many saved conversations are on it."""
+        ...
+
     async def log_operator(self, actor: str, action: str, pack_id: str | None = None,
                            release_number: int | None = None, detail: str = "") -> None:
         """Append to the operator log (never user data: operators' names and pack ids)."""
@@ -157,6 +161,13 @@ class ReleaseMethods:
                 "SELECT pack_id, MAX(number) FROM pack_releases WHERE action <> ?"
                 " GROUP BY pack_id", (STAGED,))
         return {str(pack): int(number) for pack, number in rows}
+
+    async def conversation_versions(self) -> dict[tuple[str, str], int]:
+        async with self._gate.session() as db:
+            rows = await db.execute_fetchall(
+                "SELECT pack_id, pack_version, COUNT(*) FROM conversations"
+                " GROUP BY pack_id, pack_version")
+        return {(str(pack), str(version)): int(count) for pack, version, count in rows}
 
     async def log_operator(self, actor: str, action: str, pack_id: str | None = None,
                            release_number: int | None = None, detail: str = "") -> None:
