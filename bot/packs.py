@@ -17,6 +17,7 @@ import asyncio
 import atexit
 import datetime as dt
 import logging
+import os
 import shutil
 import signal
 import tempfile
@@ -32,6 +33,22 @@ logger = logging.getLogger(__name__)
 
 RELOAD_SECONDS = 5.0
 """How often a running bot looks for a new release (CALLSHIELD_RELOAD_SECONDS)."""
+
+
+def reload_seconds(env: dict[str, str] | None = None) -> float:
+    """CALLSHIELD_RELOAD_SECONDS: how often to look for a new release (0.2-3600)."""
+    text = (env if env is not None else os.environ).get("CALLSHIELD_RELOAD_SECONDS", "")
+    try:
+        value = float(text) if text.strip() else RELOAD_SECONDS
+    except ValueError:
+        value = -1.0
+    if not 0.2 <= value <= 3600:
+        logger.warning("CALLSHIELD_RELOAD_SECONDS must be seconds from 0.2 to 3600; using %g",
+                       RELOAD_SECONDS)
+        return RELOAD_SECONDS
+    return value
+
+
 JURISDICTION_PACKS = {"cn": "cn", "us": "us", "elsewhere": "elsewhere"}
 """The jurisdictions a user can choose, and the pack that serves each."""
 
