@@ -118,37 +118,44 @@ def test(paths: list[str], walks: int) -> int:
 
 async def _chat(settings: Settings, pack: str | None, language: str | None, user: str,
                 letters_dir: Path) -> int:
+    from bot.analytics import EventLog
     from bot.console import chat
     from bot.letters.desk import warm_up_fonts
-    from bot.packs import load_all
+    from bot.packs import PackRegistry, reload_seconds
     from bot.service import GuidanceService
 
-    extra: list[str | Path] = []
-    if pack and Path(pack).is_dir():
-        extra.append(Path(pack))
-    try:
-        packs = load_all(extra)
-    except PackInvalid as error:
-        print("callshield: a pack has errors; fix them and start again:", file=sys.stderr)
-        for issue in error.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return 2
-    if pack and Path(pack).is_dir():
-        pack = next(p.id for p in packs.values() if p.folder and
-                    p.folder.resolve() == Path(pack).resolve())
-    if pack and pack not in packs:
-        print(f"callshield: no pack '{pack}' (available: {', '.join(packs)})", file=sys.stderr)
-        return 2
     try:
         store = await open_store(settings.database)
     except StorageUnavailable as error:
         print(f"callshield: {error}", file=sys.stderr)
         return 2
-    warm_up_fonts()
+    extra = [Path(pack)] if pack and Path(pack).is_dir() else []
+    registry = PackRegistry(store, extra=extra, reload_seconds=reload_seconds())
+    events = EventLog(store)
     try:
-        return await chat(GuidanceService(store, packs, channel="console"), user,
-                          pack=pack, language=language, letters_dir=letters_dir)
+        packs = await registry.load()  # a pack that fails is skipped, with its errors logged
+        if pack and extra:
+            pack = next((p.id for p in packs.values() if p.folder and
+                         p.folder.resolve() == extra[0].resolve()), None)
+            if pack is None:
+                status = registry.status.get(extra[0].name)
+                print("callshield: that pack has errors; fix them and start again:",
+                      file=sys.stderr)
+                for line in status.problems if status else []:
+                    print(f"  {line}", file=sys.stderr)
+                return 2
+        if pack and pack not in packs:
+            print(f"callshield: no pack '{pack}' can be served (available: "
+                  f"{', '.join(packs) or 'none'}; see `callshield packs status`)",
+                  file=sys.stderr)
+            return 2
+        registry.listen_for_sighup()
+        warm_up_fonts()
+        service = GuidanceService(store, registry.packs, channel="console", events=events)
+        return await chat(service, user, pack=pack, language=language,
+                          letters_dir=letters_dir, registry=registry)
     finally:
+        await events.flush()
         await store.close()
 
 

@@ -13,8 +13,9 @@ from typing import TextIO
 from bot.console_letters import ConsoleLetters
 from bot.formatting import result_sections
 from bot.letters.desk import LetterDesk
+from bot.packs import PackRegistry
 from bot.service import GuidanceService
-from flows import Message, Question, Reply, Result, events
+from flows import Message, Pack, Question, Reply, Result, events
 
 COMMANDS = {
     "/back": "go back one question",
@@ -29,15 +30,28 @@ COMMANDS = {
     "/help": "show this help",
     "/quit": "leave (everything you told us is saved)",
 }
-JURISDICTIONS = [("cn", "Mainland China / 中国大陆"), ("us", "United States"),
-                 ("elsewhere", "Elsewhere / 其他地区")]
+MENU_ORDER = ("cn", "us", "elsewhere")
+"""The shipped regions come first; any other pack in the packs folder follows by id."""
+
+
+def regions(packs: dict[str, Pack]) -> list[tuple[str, str]]:
+    """(pack id, label) for every pack served: the region menu comes from the packs folder."""
+    ids = sorted(packs, key=lambda j: (MENU_ORDER.index(j) if j in MENU_ORDER else 99, j))
+    menu = []
+    for pack_id in ids:
+        pack = packs[pack_id]
+        names = [pack.text(pack.data.pack.name, "en"),
+                 pack.text(pack.data.pack.name, pack.default_language)]
+        menu.append((pack_id, " / ".join(dict.fromkeys(n for n in names if n))))
+    return menu
 
 
 class Console:
     def __init__(self, service: GuidanceService, *, stdin: TextIO = sys.stdin,
                  stdout: TextIO = sys.stdout, letters_dir: Path = Path("callshield-letters"),
-                 ) -> None:
+                 registry: PackRegistry | None = None) -> None:
         self.service = service
+        self.registry = registry  # new releases are picked up before each line is handled
         self.stdin = stdin
         self.stdout = stdout
         self.question: Question | None = None
@@ -82,21 +96,27 @@ class Console:
             event = self.to_event(line)
             if event is None:
                 continue
+            if self.registry is not None:
+                await self.registry.refresh_if_due()
             turn = await self.service.handle(user, event)
             user = await self.service.user(external_id)
             self.show(turn.replies)
 
     def choose_jurisdiction(self) -> str | None:
+        menu = regions(self.service.packs)
+        if not menu:
+            self.say("No guide can be served right now (see `callshield packs status`).")
+            return None
         self.say("Where is the lender? / 贷款方在哪里？")
-        for number, (_, label) in enumerate(JURISDICTIONS, start=1):
+        for number, (_, label) in enumerate(menu, start=1):
             self.say(f"  {number}. {label}")
         while True:
             line = self.read()
             if line is None:
                 return None
-            if line.strip() in {"1", "2", "3"}:
-                return JURISDICTIONS[int(line.strip()) - 1][0]
-            self.say("Please type 1, 2 or 3.")
+            if line.strip().isdigit() and 1 <= int(line.strip()) <= len(menu):
+                return menu[int(line.strip()) - 1][0]
+            self.say(f"Please type a number from 1 to {len(menu)}.")
 
     def to_event(self, line: str) -> events.Event | None:
         text = line.strip()
@@ -156,6 +176,7 @@ class Console:
 
 
 async def chat(service: GuidanceService, external_id: str, *, pack: str | None,
-               language: str | None, letters_dir: Path = Path("callshield-letters")) -> int:
-    return await Console(service, letters_dir=letters_dir).run(external_id, pack=pack,
-                                                                language=language)
+               language: str | None, letters_dir: Path = Path("callshield-letters"),
+               registry: PackRegistry | None = None) -> int:
+    console = Console(service, letters_dir=letters_dir, registry=registry)
+    return await console.run(external_id, pack=pack, language=language)
