@@ -46,6 +46,7 @@ class CitationView:
     url: str
     quote: str | None
     confidence: str
+    id: str = ""  # the citation's id in the pack (for conversation tests and analytics)
 
 
 @dataclass(frozen=True, slots=True)
