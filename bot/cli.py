@@ -90,7 +90,7 @@ def validate(paths: list[str]) -> int:
 
 
 def test(paths: list[str], walks: int) -> int:
-    """Run conversation tests and random walks; exit 1 when any fails."""
+    """Run conversation tests, random walks and golden letters; exit 1 when any fails."""
     passed = failed = 0
     for name in _targets(paths):
         try:
@@ -112,6 +112,13 @@ def test(paths: list[str], walks: int) -> int:
             print(f"FAIL {pack.id} random walk: {problem}")
         failed += bool(problems)
         passed += not problems and walks > 0
+        from bot.operators.goldens import check_goldens  # every letter against its golden
+
+        goldens = check_goldens(pack)
+        for problem in goldens:
+            print(f"FAIL {pack.id} letters: {problem}")
+        failed += bool(goldens)
+        passed += not goldens and bool(pack.data.letters)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
