@@ -131,23 +131,23 @@ class PackRegistry:
                 if await self._load_release(pack_id, candidate, first=candidate == number):
                     break
             self._tried[pack_id] = number
-        self._load_folders(set(served))
+        await self._load_folders(set(served))
         self._last_check = time.monotonic()
         return self.packs
 
-    def _load_folders(self, released: set[str]) -> None:
+    async def _load_folders(self, released: set[str]) -> None:
         names: list[str | Path] = [n for n in available_packs() if n not in released]
         for name in [*names, *self.extra]:
             try:
                 folder = resolve_pack(name)
-                pack, issues = inspect_pack(folder)
+                pack, issues = await asyncio.to_thread(inspect_pack, folder)
             except (FileNotFoundError, OSError) as error:
-                self._fail(str(name), f"folder {name}", [str(error)])
+                await self._report(str(name), f"folder {name}", [str(error)])
                 continue
             pack_id = pack.id if pack is not None else str(getattr(name, "name", name))
             if pack is None:
-                self._fail(pack_id, f"folder {folder}", [str(i) for i in issues
-                                                          if i.level == "error"])
+                await self._report(pack_id, f"folder {folder}", [str(i) for i in issues
+                                                                  if i.level == "error"])
                 continue
             if pack.id in released and name not in self.extra:
                 continue  # served from its releases
@@ -222,7 +222,7 @@ class PackRegistry:
                 self.status.pop(pack_id, None)
             await self._load_release(pack_id, number)
         if rescan:
-            self._load_folders(set(served))
+            await self._load_folders(set(served))
 
     async def refresh_if_due(self) -> None:
         """For channels without a background task (the console): look when it is time."""
