@@ -202,9 +202,10 @@ class PackRegistry:
             keeps = f"it keeps serving release {serving.release}"
         else:
             keeps = "it keeps serving the version already loaded"
-        logger.error("pack %s: %s failed to load (%d error(s)); %s. First: %s — see "
-                     "`callshield packs status`", pack_id, what, len(problems), keeps,
-                     problems[0] if problems else "?")
+        logger.log(logging.ERROR if self.report else logging.DEBUG,  # a check prints them
+                   "pack %s: %s failed to load (%d error(s)); %s. First: %s — see "
+                   "`callshield packs status`", pack_id, what, len(problems), keeps,
+                   problems[0] if problems else "?")
 
     # -- staying current -------------------------------------------------------------------
     async def refresh(self, *, rescan: bool = False) -> None:

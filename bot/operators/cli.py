@@ -1,7 +1,8 @@
 """``callshield packs …``, ``callshield stats`` and ``callshield flows goldens``.
 
 Hooked into bot/cli.py by :func:`add_commands` and :func:`run`; each command opens the
-database named by CALLSHIELD_DATABASE (the one the bot uses) and closes it again.
+database named by CALLSHIELD_DATABASE (the one the bot uses) and closes it again. Only the
+parser is imported with ``callshield``; the commands' modules load when one runs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.operators import views
 from bot.settings import Settings
 from storage import StorageUnavailable, Store, open_store
 
@@ -74,6 +74,8 @@ def handles(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.operators import views  # heavy (letters, charts): only when a command needs it
+
     if args.command == "flows":
         return views.goldens(args.paths, args.update)
     if args.command == "packs" and args.packs_command in ("graph", "review") \
@@ -96,6 +98,8 @@ async def _with_store(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _dispatch(store: Store, args: argparse.Namespace) -> int:
+    from bot.operators import views
+
     if args.command == "stats":
         return await views.stats(store, args)
     command = args.packs_command

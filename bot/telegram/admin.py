@@ -30,6 +30,10 @@ from storage import ReleaseRow, Store
 logger = logging.getLogger(__name__)
 DAYS = 7
 OFFERED = 3  # earlier reviewed releases offered for rollback, per pack
+REPUBLISH_WALKS = 200
+"""Random walks before a release goes live again from Telegram: it passed 1,000 when it was
+first published; these catch what a newer CallShield would refuse, without keeping the admin
+waiting (they run in a worker thread, so users are served meanwhile)."""
 
 
 def admin_ids(env: dict[str, str] | None = None) -> frozenset[int]:
@@ -46,7 +50,7 @@ def admin_ids(env: dict[str, str] | None = None) -> frozenset[int]:
 
 class AdminPanel:
     def __init__(self, store: Store, registry: PackRegistry, admins: frozenset[int],
-                 walks: int = 1000) -> None:
+                 walks: int = REPUBLISH_WALKS) -> None:
         self.store = store
         self.registry = registry
         self.admins = admins
