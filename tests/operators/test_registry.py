@@ -108,3 +108,13 @@ def test_reload_interval_setting() -> None:
     assert reload_seconds({"CALLSHIELD_RELOAD_SECONDS": "0.5"}) == 0.5
     assert reload_seconds({"CALLSHIELD_RELOAD_SECONDS": "never"}) == 5.0
     assert reload_seconds({"CALLSHIELD_RELOAD_SECONDS": "0"}) == 5.0
+
+
+def test_admins_are_listed_by_telegram_user_id(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.telegram.admin import admin_ids
+
+    assert admin_ids({}) == frozenset()
+    assert admin_ids({"CALLSHIELD_ADMINS": "123, 456 789"}) == {123, 456, 789}
+    with caplog.at_level(logging.WARNING):
+        assert admin_ids({"CALLSHIELD_ADMINS": "123,@alice"}) == {123}
+    assert "'@alice' is not a Telegram user id" in caplog.text

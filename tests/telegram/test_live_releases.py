@@ -118,6 +118,9 @@ async def test_two_users_continue_on_a_new_release_with_a_true_notice(
     admin = Chat(server, ADMIN)
     panel = await admin.say("/admin", "CallShield admin")
     assert "demo: release #2" in panel.text and "other: packs folder" in panel.text
+    server.user_presses_button(ADMIN, panel.message_id, "A:c")  # the stats as a chart
+    chart = await until(lambda: server.documents(ADMIN), 30, "the chart")
+    assert chart[0].data.startswith(b"\x89PNG") and chart[0].filename == "callshield-stats.png"
     await admin.press("A:r:demo:1", "Roll back to demo release #1?")
     await admin.press("A:R:demo:1", "Done: demo release #3 (the content of #1) is live", 30)
     at = bob.mark()
