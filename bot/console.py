@@ -40,8 +40,8 @@ def regions(packs: dict[str, Pack]) -> list[tuple[str, str]]:
     menu = []
     for pack_id in ids:
         pack = packs[pack_id]
-        names = [pack.text(pack.data.pack.name, "en"),
-                 pack.text(pack.data.pack.name, pack.default_language)]
+        other = next((lang for lang in pack.languages if lang != "en"), "en")
+        names = [pack.text(pack.data.pack.name, "en"), pack.text(pack.data.pack.name, other)]
         menu.append((pack_id, " / ".join(dict.fromkeys(n for n in names if n))))
     return menu
 
