@@ -12,6 +12,8 @@ refusals included, goes to the operator log.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,7 @@ async def load_release(store: Store, pack_id: str, number: int,
         return None, None, None
     files = PackFiles.from_bytes(blob)
     folder = Path(tempfile.mkdtemp(prefix=f"callshield-{pack_id}-{number}-"))
+    atexit.register(shutil.rmtree, folder, True)  # its templates serve until then
     pack, _ = await asyncio.to_thread(release_pack, files, row, folder)
     return row, pack, files
 

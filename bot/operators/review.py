@@ -87,11 +87,7 @@ class _Packet:
         self.section(w[1], "".join(self.question(n) for row in layers(data) for n in row))
         self.section(w[2], "".join(self.rule(index) for index in range(len(data.rules))))
         self.section(w[3], self.citations())
-        self.section(w[4], "".join(
-            f"<div class='box'><span class='id'>{_e(i)}</span> ({_e(a.kind)}"
-            f"{', always' if a.always else ''}{', order ' + str(a.order) if a.order else ''})"
-            f"{self.text(a.text)}{'<p>' + w[9] + ': ' + self.when(a.when) + '</p>' if a.when else ''}"
-            "</div>" for i, a in data.advice.items()))
+        self.section(w[4], "".join(self.advice(i) for i in data.advice))
         self.section(w[5], "".join(
             f"<div class='box'><span class='id'>{_e(i)}</span>{self.text(c.name)}"
             f"{self.text(c.contact)}{self.text(c.bring)}{_link(c.url)}</div>"
@@ -148,6 +144,14 @@ class _Packet:
                 + "".join(f"<li>{self.citation(c)}</li>" for c in rule.citations)
                 + f"</ul><ul>{advice}</ul><p>{_e(', '.join(rule.channels))} · "
                 f"{_e(', '.join(rule.letters))}</p></div>")
+
+    def advice(self, advice_id: str) -> str:
+        item = self.pack.data.advice[advice_id]
+        when = f"<p>{self.words[9]}: {self.when(item.when)}</p>" if item.when else ""
+        extra = (", always" if item.always else "") + (
+            f", order {item.order}" if item.order is not None else "")
+        return (f"<div class='box'><span class='id'>{_e(advice_id)}</span> ({_e(item.kind)}"
+                f"{extra}){self.text(item.text)}{when}</div>")
 
     def citation(self, cid: str) -> str:
         c = self.pack.data.citations[cid]
