@@ -74,11 +74,11 @@ def _release_line(row: ReleaseRow, live: int | None) -> list[str]:
               f"{row.last_reviewer or '-'})")
     action = row.action + (f" of #{row.source_number}" if row.source_number else "")
     mark = "  <- served" if row.number == live else ""
-    lines = [f"{row.pack_id:<10} #{row.number:<3} {row.created_at[:16].replace('T', ' ')}  "
+    lines = [f"{row.pack_id:<10} #{row.number:<3} {row.created_at[:16].replace('T', ' ')} UTC "
              f"{action:<15} {row.content_hash}  by {row.published_by}; {review}{mark}",
              f"{'':15}changes: {row.changes or '-'}"]
     if row.label:
-        lines[0] += f" [{row.label}]"
+        lines[0] += f" (label {row.label})"
     if row.note:
         lines.append(f"{'':15}note: {row.note}")
     return lines

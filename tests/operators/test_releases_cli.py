@@ -117,7 +117,7 @@ def test_stage_then_publish_and_roll_back_as_new_releases(cli: Cli, packs: Path,
     code, out = cli("packs", "rollback", "demo", "9", "--by", "Carol", "--note", "x", *WALKS)
     assert code == 1 and "no release 9 (releases: 1, 2, 3, 4)" in out
     code, out = cli("packs", "history", "demo")
-    hashes = re.findall(r"#(\d)\s+\S+ \S+\s+(\w+(?: of #\d)?)\s+([0-9a-f]{12})", out)
+    hashes = re.findall(r"#(\d)\s+\S+ \S+ UTC\s+(\w+(?: of #\d)?)\s+([0-9a-f]{12})", out)
     assert [(n, action) for n, action, _ in hashes] == [
         ("1", "publish"), ("2", "stage"), ("3", "promote of #2"), ("4", "rollback of #1")]
     assert hashes[0][2] == hashes[3][2] and hashes[1][2] == hashes[2][2]
