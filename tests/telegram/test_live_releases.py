@@ -76,7 +76,7 @@ async def test_two_users_continue_on_a_new_release_with_a_true_notice(
     await alice.say("Huijin", "When did they contact you?")
     await start_interview(bob)
     await bob.press("c:caller:agency", "When did they contact you?")
-    await bob.say("today 9am", "Which number called you?")
+    await bob.say("yesterday 9am", "Which number called you?")  # any clock
 
     code, out = await operator(tmp_path, packs_dir, "packs", "publish", "demo", "--by", "Ann",
                                "--reviewed-by", "Bob", "--note", "first", "--walks", "20")
