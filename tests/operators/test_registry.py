@@ -118,3 +118,14 @@ def test_admins_are_listed_by_telegram_user_id(caplog: pytest.LogCaptureFixture)
     with caplog.at_level(logging.WARNING):
         assert admin_ids({"CALLSHIELD_ADMINS": "123,@alice"}) == {123}
     assert "'@alice' is not a Telegram user id" in caplog.text
+
+
+async def test_a_new_region_published_while_running_is_served(store: SQLiteStore,
+                                                              packs: Path) -> None:
+    registry = PackRegistry(store)
+    served = await registry.load()
+    assert list(served) == ["demo"]
+    second_pack(packs, "region_x")
+    await publish(store, "region_x", by="Ann", reviewed_by="Bob", walks=5)
+    await registry.refresh()  # no SIGHUP needed: its first release is enough
+    assert served["region_x"].release == 1 and served["region_x"].id == "region_x"
