@@ -18,9 +18,9 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.letters.desk import LetterDesk
-from bot.telegram.admin import AdminPanel
 from bot.service import LOAD, GuidanceService, Turn
 from bot.telegram import render as r
+from bot.telegram.admin import AdminPanel
 from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
 from bot.telegram.sender import Sender
 from bot.telegram.texts import LANGUAGES, language_from_code, t

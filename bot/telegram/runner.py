@@ -2,9 +2,10 @@
 
 Opens storage and packs first and refuses to start (exit 2) when storage is unusable or no
 pack loads, so a misconfigured deployment fails loudly instead of answering users with errors;
-a pack that fails to load is skipped with an ERROR (bot/packs.py) and the others serve. PTB's stop
-signals (SIGINT, SIGTERM) let the update in hand finish — its state is saved before replies
-go out — and the store is closed last.
+a pack that fails to load is skipped with an ERROR (bot/packs.py) and the others serve. PTB's
+stop signals (SIGINT, SIGTERM) let the update in hand finish — its state is saved before
+replies go out — and the store is closed last; new releases are picked up while it runs
+(bot/telegram/upkeep.py).
 """
 
 from __future__ import annotations
