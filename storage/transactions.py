@@ -22,17 +22,15 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from .errors import StorageError, StorageUnavailable, UnknownUser
+from .causes import translate
+from .errors import Cause, StorageError
+from .scrub import scrub_wal
 
 logger = logging.getLogger(__name__)
 
 Kind = Literal["single", "read", "write"]
 """``single``: one statement, auto-committed; ``read``: several reads seeing one
 snapshot; ``write``: several statements, all or nothing."""
-
-# SQLite primary result codes (extended codes carry them in the low byte).
-_BUSY, _LOCKED, _CONSTRAINT, _NOTADB = 5, 6, 19, 26
-_FOREIGN_KEY = 787  # SQLITE_CONSTRAINT_FOREIGNKEY
 
 
 @dataclass(slots=True, eq=False)
@@ -45,27 +43,6 @@ class _Txn:
 
 # Tuple, not a single value, so a task can hold transactions on two stores.
 _ACTIVE: ContextVar[tuple[_Txn, ...]] = ContextVar("storage_transactions", default=())
-
-
-def translate(
-    exc: sqlite3.Error, *, busy_timeout_s: float, user_id: int | None = None
-) -> StorageError:
-    """Turn a sqlite3 error into a StorageError whose message says what to do."""
-    code = getattr(exc, "sqlite_errorcode", 0)
-    if code == _FOREIGN_KEY:
-        return UnknownUser(user_id)
-    if code & 0xFF in (_BUSY, _LOCKED):
-        return StorageUnavailable(
-            f"The database stayed locked by another process for more than "
-            f"{busy_timeout_s:g} s. Make sure only one CallShield instance uses "
-            "this database file, or raise busy_timeout_s."
-        )
-    if code & 0xFF == _NOTADB:
-        return StorageUnavailable(
-            "The file is not a SQLite database (or is corrupted or encrypted); "
-            "restore it from a backup or point CallShield at another file."
-        )
-    return StorageError(f"Database error ({type(exc).__name__}): {exc}")
 
 
 async def _run(conn: aiosqlite.Connection, sql: str) -> None:
@@ -88,10 +65,12 @@ class ConnectionGate:
         self._conn: aiosqlite.Connection | None = conn
         self._busy_timeout_s = busy_timeout_s
         self._lock = asyncio.Lock()
+        self._scrub_due = False
 
     def _require_conn(self) -> aiosqlite.Connection:
         if self._conn is None:
-            raise StorageError("The store is closed; open a new one with open_store().")
+            raise StorageError("The store is closed; open a new one with open_store().",
+                               cause=Cause.CLOSED)
         return self._conn
 
     def translate(self, exc: sqlite3.Error, *, user_id: int | None = None) -> StorageError:
@@ -115,6 +94,15 @@ class ConnectionGate:
             apply()
         else:
             txn.on_commit.append(apply)
+
+    def scrub_after_commit(self) -> None:
+        """Personal data was deleted: once that commits, and before any other task gets the
+        connection, truncate the WAL so no old copy of it survives (storage/scrub.py)."""
+        self._scrub_due = True
+
+    async def _scrub_if_due(self, conn: aiosqlite.Connection) -> None:
+        if self._scrub_due:
+            self._scrub_due = not await scrub_wal(conn)  # retried after the next write
 
     def _joined(self) -> _Txn | None:
         active = _ACTIVE.get()
@@ -169,6 +157,7 @@ class ConnectionGate:
                         begin = "BEGIN IMMEDIATE" if kind == "write" else "BEGIN"
                         async with self._begin(conn, begin):
                             yield conn
+                    await self._scrub_if_due(conn)
         except sqlite3.Error as exc:
             raise translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id) from exc
 
@@ -197,6 +186,7 @@ class ConnectionGate:
                         yield
                     for apply in txn.on_commit:  # committed: now it may be seen
                         apply()
+                    await self._scrub_if_due(conn)
                 finally:
                     _ACTIVE.reset(token)
         except sqlite3.Error as exc:
@@ -251,5 +241,6 @@ class ConnectionGate:
         async with self._lock:
             conn, self._conn = self._conn, None
             if conn is not None:
+                await self._scrub_if_due(conn)
                 await conn.close()
                 logger.info("storage closed")
