@@ -59,13 +59,13 @@ async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.
     keys = keys if keys is not None else KeyConfig.from_env()
     keys.check()
     retention = retention if retention is not None else _retention_from_env()
-    location = _check_location(path)
+    location = check_location(path)
     database = None if location == MEMORY else Path(location)
     if database is not None:
         create_private(database)
-    conn = await _connect(location, busy_timeout_s)
+    conn = await connect(location, busy_timeout_s)
     try:
-        await _configure(conn, location, busy_timeout_s)
+        await configure(conn, location, busy_timeout_s)
         applied = await apply_migrations(conn)
         if database is not None:
             tighten_database(database)
@@ -118,7 +118,7 @@ async def _unlock(conn: aiosqlite.Connection, config: KeyConfig,
     return loaded.keyring
 
 
-async def _connect(location: str, busy_timeout_s: float) -> aiosqlite.Connection:
+async def connect(location: str, busy_timeout_s: float) -> aiosqlite.Connection:
     """Connect, and after a failed connect wait for aiosqlite's worker thread to end.
 
     A failed connect leaves that thread finishing its own shutdown; it then reports to this
@@ -150,7 +150,7 @@ async def _join_worker(conn: aiosqlite.Connection) -> None:
         await asyncio.to_thread(thread.join, 5.0)
 
 
-def _check_location(path: str | os.PathLike[str]) -> str:
+def check_location(path: str | os.PathLike[str]) -> str:
     """Reject paths SQLite would fail on with an unhelpful "unable to open" error."""
     location = os.fspath(path)
     if location == MEMORY:
@@ -181,7 +181,7 @@ def _check_location(path: str | os.PathLike[str]) -> str:
     return location
 
 
-async def _configure(conn: aiosqlite.Connection, location: str, busy_timeout_s: float) -> None:
+async def configure(conn: aiosqlite.Connection, location: str, busy_timeout_s: float) -> None:
     await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
     await conn.execute("PRAGMA foreign_keys = ON")
     for pragma in PRAGMAS:  # secure_delete on, temporary files in memory (storage/scrub.py)
