@@ -39,6 +39,9 @@ class _Txn:
     task: asyncio.Task[Any] | None
     depth: int = 0
     on_commit: list[Callable[[], None]] = field(default_factory=list)
+    broken: StorageError | None = None
+    """Set when SQLite itself rolled the whole transaction back after a failure (it does on
+    SQLITE_FULL, I/O errors...): nothing more may run in it, and it must not commit."""
 
 
 # Tuple, not a single value, so a task can hold transactions on two stores.
@@ -56,6 +59,13 @@ async def _finish(step: Awaitable[None]) -> None:
     runs requests in order, so the next task's ``BEGIN`` always comes after it.
     """
     await asyncio.shield(step)
+
+
+def _check_alive(txn: _Txn) -> None:
+    if txn.broken is not None:
+        raise StorageError(
+            f"Nothing more can be done in this transaction: SQLite rolled all of it back after "
+            f"a failure. {txn.broken}", cause=txn.broken.cause)
 
 
 class ConnectionGate:
@@ -122,14 +132,24 @@ class ConnectionGate:
         call; a generator-based context manager around it costs as much as the statement.
         """
         conn = self._require_conn()
+        txn = self._joined()
         try:
-            if self._joined() is not None:
+            if txn is not None:
+                _check_alive(txn)
                 return await conn.execute(sql, params)
             async with self._lock:
                 self._require_conn()
                 return await conn.execute(sql, params)
         except sqlite3.Error as exc:
-            raise translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id) from exc
+            raise self._failed(exc, conn, txn, user_id) from exc
+
+    def _failed(self, exc: sqlite3.Error, conn: aiosqlite.Connection, txn: _Txn | None,
+                user_id: int | None = None) -> StorageError:
+        """The error to raise; inside a transaction SQLite ended, mark it broken."""
+        error = translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id)
+        if txn is not None and txn.broken is None and not conn.in_transaction:
+            txn.broken = error
+        return error
 
     @asynccontextmanager
     async def session(
@@ -140,9 +160,10 @@ class ConnectionGate:
         ``user_id`` only improves the message of :class:`UnknownUser`.
         """
         conn = self._require_conn()
+        txn = self._joined()
         try:
-            txn = self._joined()
             if txn is not None:
+                _check_alive(txn)
                 if kind == "write":  # keep the method atomic inside the caller's transaction
                     async with self._savepoint(conn, txn):
                         yield conn
@@ -159,7 +180,7 @@ class ConnectionGate:
                             yield conn
                     await self._scrub_if_due(conn)
         except sqlite3.Error as exc:
-            raise translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id) from exc
+            raise self._failed(exc, conn, txn, user_id) from exc
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -172,6 +193,7 @@ class ConnectionGate:
         try:
             txn = self._joined()
             if txn is not None:
+                _check_alive(txn)
                 async with self._savepoint(conn, txn):
                     yield
                 return
@@ -184,13 +206,14 @@ class ConnectionGate:
                     # cannot make our first write fail half-way through.
                     async with self._begin(conn, "BEGIN IMMEDIATE"):
                         yield
+                        _check_alive(txn)  # never commit what SQLite already undid
                     for apply in txn.on_commit:  # committed: now it may be seen
                         apply()
                     await self._scrub_if_due(conn)
                 finally:
                     _ACTIVE.reset(token)
         except sqlite3.Error as exc:
-            raise translate(exc, busy_timeout_s=self._busy_timeout_s) from exc
+            raise self._failed(exc, conn, None) from exc
 
     @asynccontextmanager
     async def _begin(self, conn: aiosqlite.Connection, begin: str) -> AsyncIterator[None]:
@@ -222,8 +245,9 @@ class ConnectionGate:
                 yield
             except BaseException:
                 del txn.on_commit[mark:]  # undone work must not reach the cache
-                await _finish(_run(conn, f"ROLLBACK TO SAVEPOINT {name}"))
-                await _finish(_run(conn, f"RELEASE SAVEPOINT {name}"))
+                if conn.in_transaction:  # else SQLite undid all of it: report the first error
+                    await _finish(_run(conn, f"ROLLBACK TO SAVEPOINT {name}"))
+                    await _finish(_run(conn, f"RELEASE SAVEPOINT {name}"))
                 raise
             await conn.execute(f"RELEASE SAVEPOINT {name}")
         finally:
