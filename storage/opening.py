@@ -22,7 +22,7 @@ from pathlib import Path
 import aiosqlite
 
 from .cache import RowCache
-from .causes import translate
+from .causes import log_failure, translate
 from .crypto import Keyring
 from .errors import Cause, StorageError, StorageUnavailable
 from .files import create_private, tighten_database
@@ -56,6 +56,15 @@ async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.
             is newer than this code, or the data key is missing or wrong
             (``cause`` says which).
     """
+    try:
+        return await _open(path, busy_timeout_s, cache, keys, retention)
+    except StorageError as error:
+        log_failure(error.cause, "the database could not be opened")
+        raise
+
+
+async def _open(path: str | os.PathLike[str], busy_timeout_s: float, cache: bool,
+                keys: KeyConfig | None, retention: Retention | None) -> SQLiteStore:
     keys = keys if keys is not None else KeyConfig.from_env()
     keys.check()
     retention = retention if retention is not None else _retention_from_env()

@@ -146,4 +146,5 @@ def test_a_read_only_filesystem_is_named_at_start(tmp_path: Path,
     answer = json.loads(done.stdout)
     assert answer["cause"] == "read_only"
     assert "not writable" in answer["message"] and str(mountpoint) in answer["message"]
+    assert "storage failure: cause=read_only" in done.stderr  # and the log names it
     assert not os.listdir(mountpoint)  # the tmpfs lived only in the child's namespace
