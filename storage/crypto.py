@@ -92,9 +92,9 @@ class Keyring:
     def seal(self, plaintext: str, context: bytes) -> bytes:
         """Encrypt ``plaintext`` under the primary key, bound to ``context``."""
         nonce = os.urandom(NONCE_BYTES)
-        header = self._prefix + nonce
-        return header + self.primary._aead.encrypt(
-            nonce, plaintext.encode("utf-8"), header[:5] + context)
+        prefix = self._prefix
+        return prefix + nonce + self.primary._aead.encrypt(
+            nonce, plaintext.encode("utf-8"), prefix + context)
 
     def open(self, sealed: bytes, context: bytes) -> str:
         """Decrypt a value sealed for ``context``; raise StorageError if it cannot be trusted."""

@@ -178,7 +178,8 @@ class ConnectionGate:
                         begin = "BEGIN IMMEDIATE" if kind == "write" else "BEGIN"
                         async with self._begin(conn, begin):
                             yield conn
-                    await self._scrub_if_due(conn)
+                    if self._scrub_due:
+                        await self._scrub_if_due(conn)
         except sqlite3.Error as exc:
             raise self._failed(exc, conn, txn, user_id) from exc
 
