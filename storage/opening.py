@@ -60,7 +60,10 @@ async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.
         return await _open(path, busy_timeout_s, cache, keys, retention)
     except StorageError as error:
         log_failure(error.cause, "the database could not be opened")
-        raise
+        if isinstance(error, StorageUnavailable):
+            raise
+        raise StorageUnavailable(f"Cannot open the database {os.fspath(path)}: {error}",
+                                 cause=error.cause) from error
 
 
 async def _open(path: str | os.PathLike[str], busy_timeout_s: float, cache: bool,
@@ -93,6 +96,9 @@ async def _open(path: str | os.PathLike[str], busy_timeout_s: float, cache: bool
                         cache=RowCache(enabled=cache), retention=retention)
     try:
         await store.purge_expired()
+    except StorageError as error:  # serving users matters more; the daily purge retries
+        logger.warning("the retention purge at start failed (cause=%s); it runs again in %g s",
+                       error.cause.value, retention.every_s)
     except BaseException:
         await store.close()
         raise

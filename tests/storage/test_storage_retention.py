@@ -121,3 +121,34 @@ async def test_a_purge_is_counted_by_kind(db_path: Path,
     assert logged == ["retention (10 days): deleted 1 incidents, 1 conversations, "
                       "4 letter details"]
     assert PERSON["address"] not in " ".join(logged)
+
+
+async def test_a_failing_purge_does_not_stop_the_start_and_is_retried(
+        db_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from storage import Cause, StorageError
+
+    calls: list[str] = []
+
+    async def failing(db: object, cutoff: str) -> int:  # e.g. an attachments purge whose disk
+        calls.append(cutoff)  # is full
+        raise StorageError("no space", cause=Cause.DISK_FULL)
+
+    register_purge("attachments", failing)
+    try:
+        with caplog.at_level(logging.WARNING, logger="storage"):
+            store = await open_store(db_path, retention=Retention(days=1, every_s=0.05))
+            try:
+                user = await store.get_or_create_user("telegram", "1")  # it serves anyway
+                for _ in range(100):
+                    if len(calls) >= 2:
+                        break
+                    await asyncio.sleep(0.02)
+                assert await store.get_user_by_id(user.id) == user
+            finally:
+                await store.close()
+    finally:
+        del PURGES["attachments"]
+    assert len(calls) >= 2  # at start, then again on the timer
+    logged = caplog.text
+    assert "retention purge at start failed (cause=disk_full)" in logged
+    assert "retention purge failed (cause=disk_full); trying again" in logged
