@@ -103,7 +103,7 @@ async def incidents(db: aiosqlite.Connection, sealer: Sealer,
 
 
 def _incident(sealer: Sealer, row: Any, findings: Any) -> IncidentRow:
-    values = dict(zip(INCIDENT_FIELDS, row[4:]))
+    values = dict(zip(INCIDENT_FIELDS, row[4:], strict=True))
     for column in INCIDENT_SEALED:
         values[column] = sealer.open(f"incidents.{column}", values[column], row[1])
     return IncidentRow(id=row[0], user_id=row[1], created_at=row[2], occurred_at_utc=row[3],

@@ -149,7 +149,7 @@ def _resealed(spec: SealedTable, rows: Iterable[Any], keyring: Keyring,
     width = len(spec.owners)
     for row in rows:
         owners = row[1:1 + width]
-        for column, stored in zip(spec.columns, row[1 + width:]):
+        for column, stored in zip(spec.columns, row[1 + width:], strict=True):
             if stored is None:
                 continue
             if isinstance(stored, bytes) and keyring.key_id_of(stored) == keyring.primary.id:

@@ -120,7 +120,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "我们加密保存您的回答、记录、为信件填写的信息和使用时间，绝不分享。{retention}"
         "/export_my_data 发送副本；/delete_my_data 删除全部。",
         "retention_off": "数据会一直保存，直到您删除。",
-        "retention_days": "记录在提交 {days} 天后自动删除；{days} 天未更改的回答和信件信息也会删除。",
+        "retention_days": "记录在提交 {days} 天后自动删除；"
+        "{days} 天未更改的回答和信件信息也会删除。",
         "s_language": "语言",
         "s_jurisdiction": "更改地区",
         "s_export": "导出我的数据",
@@ -178,7 +179,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "我們加密儲存您的回答、紀錄、為信件填寫的資料和使用時間，絕不分享。{retention}"
         "/export_my_data 傳送副本；/delete_my_data 刪除全部。",
         "retention_off": "資料會一直保存，直到您刪除。",
-        "retention_days": "紀錄在提交 {days} 天後自動刪除；{days} 天未更改的回答和信件資料也會刪除。",
+        "retention_days": "紀錄在提交 {days} 天後自動刪除；"
+        "{days} 天未更改的回答和信件資料也會刪除。",
         "s_language": "語言",
         "s_jurisdiction": "更改地區",
         "s_export": "匯出我的資料",

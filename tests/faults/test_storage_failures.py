@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import Cause, NewIncident, StorageError, StorageUnavailable, open_store
-from storage import causes
+from storage import Cause, NewIncident, StorageError, StorageUnavailable, causes, open_store
 from tests.storage.people import PERSON, fill
 
 SMALL = '{"step": 1}'
