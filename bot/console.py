@@ -14,6 +14,7 @@ from bot.console_letters import ConsoleLetters
 from bot.formatting import result_sections
 from bot.letters.desk import LetterDesk
 from bot.service import GuidanceService
+from bot.telegram.texts import retention_sentence
 from flows import Message, Question, Reply, Result, events
 
 COMMANDS = {
@@ -26,9 +27,12 @@ COMMANDS = {
     "/rights": "show the findings of your last report",
     "/letters": "letters drafted from your reports",
     "/letter": "draft a letter, e.g. /letter 1: preview and PDF/DOCX files",
+    "/privacy": "what we store, and for how long",
     "/help": "show this help",
     "/quit": "leave (everything you told us is saved)",
 }
+PRIVACY = ("We store your answers, your reports and your letter details, encrypted, in this "
+           "computer's database. / 我们加密保存您的回答、记录和信件信息。")
 JURISDICTIONS = [("cn", "Mainland China / 中国大陆"), ("us", "United States"),
                  ("elsewhere", "Elsewhere / 其他地区")]
 
@@ -75,6 +79,9 @@ class Console:
                 self.say("Saved. Goodbye. / 已保存，再见。")
                 return 0
             command, _, argument = line.strip().partition(" ")
+            if command == "/privacy":
+                self.say(f"{PRIVACY} {retention_sentence(user.language)}")
+                continue
             if command in ("/letters", "/letter"):
                 await (self.letters.draft(user, argument) if command == "/letter" and argument
                        else self.letters.list(user))

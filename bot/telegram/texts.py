@@ -54,8 +54,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "have now.",
         "settings": "Settings and privacy.\nLanguage: {lang_name}\nWhere: {jurisdiction}\n\n"
         "We store your answers, your reports, the details you give for letters and when you "
-        "used the bot. Never shared. "
+        "used the bot, encrypted and never shared. {retention} "
         "/export_my_data sends you a copy; /delete_my_data erases all of it.",
+        "retention_off": "We keep it until you delete it.",
+        "retention_days": "Reports are deleted {days} days after you make them, and answers "
+        "and letter details you have not changed for {days} days.",
         "s_language": "Language",
         "s_jurisdiction": "Change where",
         "s_export": "Export my data",
@@ -114,8 +117,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "letter_caption": "{title}。草稿，不是法律意见。",
         "letter_gone": "这封信已不再提供。以下是您现在可以起草的信件。",
         "settings": "设置与隐私。\n语言：{lang_name}\n地区：{jurisdiction}\n\n"
-        "我们保存您的回答、记录、为信件填写的信息和使用时间，绝不分享。/export_my_data 发送副本；"
-        "/delete_my_data 删除全部。",
+        "我们加密保存您的回答、记录、为信件填写的信息和使用时间，绝不分享。{retention}"
+        "/export_my_data 发送副本；/delete_my_data 删除全部。",
+        "retention_off": "数据会一直保存，直到您删除。",
+        "retention_days": "记录在提交 {days} 天后自动删除；"
+        "{days} 天未更改的回答和信件信息也会删除。",
         "s_language": "语言",
         "s_jurisdiction": "更改地区",
         "s_export": "导出我的数据",
@@ -170,8 +176,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "letter_caption": "{title}。草稿，不是法律意見。",
         "letter_gone": "這封信已不再提供。以下是您現在可以起草的信件。",
         "settings": "設定與隱私。\n語言：{lang_name}\n地區：{jurisdiction}\n\n"
-        "我們儲存您的回答、紀錄、為信件填寫的資料和使用時間，絕不分享。/export_my_data 傳送副本；"
-        "/delete_my_data 刪除全部。",
+        "我們加密儲存您的回答、紀錄、為信件填寫的資料和使用時間，絕不分享。{retention}"
+        "/export_my_data 傳送副本；/delete_my_data 刪除全部。",
+        "retention_off": "資料會一直保存，直到您刪除。",
+        "retention_days": "紀錄在提交 {days} 天後自動刪除；"
+        "{days} 天未更改的回答和信件資料也會刪除。",
         "s_language": "語言",
         "s_jurisdiction": "更改地區",
         "s_export": "匯出我的資料",
@@ -213,10 +222,29 @@ JURISDICTION_NAMES = {
 }
 
 
+_retention_days: int | None = None
+"""CALLSHIELD_RETENTION_DAYS, set once at start by the command line (bot/cli.py)."""
+
+
+def set_retention_days(days: int | None) -> None:
+    global _retention_days
+    _retention_days = days
+
+
+def retention_sentence(language: str | None) -> str:
+    """How long we keep what the user told us, in their language."""
+    days = _retention_days
+    return t(language, "retention_off") if days is None else t(
+        language, "retention_days", days=str(days))
+
+
 def t(language: str | None, key: str, **values: str) -> str:
-    """An interface string in the user's language (English when unknown)."""
+    """An interface string in the user's language (English when unknown). ``{retention}``
+    in a string is filled with :func:`retention_sentence`."""
     table = TEXTS.get(language or "en", TEXTS["en"])
     text = table.get(key) or TEXTS["en"][key]
+    if "{retention}" in text:
+        values.setdefault("retention", retention_sentence(language))
     return text.format(**values) if values else text
 
 
