@@ -29,6 +29,7 @@ from flows.textchecks import texts
 
 MAINLAND_TERMS: dict[str, str] = {
     "聯繫": "聯絡",
+    "聯系": "聯絡",
     "信息": "訊息 (a message) or 資訊 (information)",
     "短信": "簡訊",
     "合同": "合約 (or 契約)",
@@ -56,6 +57,9 @@ OFFICIAL_NAMES: tuple[str, ...] = (
 """Official mainland titles and defined legal terms that keep their wording in zh-Hant, as a
 law's name does (any text inside 《》 is also left as written)."""
 
+HARMLESS = ("官網",)
+"""Words that contain a listed term only by accident (官網上 is "on the official website")."""
+
 TITLE = re.compile(r"《[^》]*》")
 INCLUDE = re.compile(r"""\{%-?\s*include\s+["']([^"']+)["']""")
 
@@ -80,9 +84,13 @@ def _table(name: str) -> dict[str, list[str]]:
 
 @functools.cache
 def script_tables() -> tuple[dict[str, str], dict[str, str]]:
-    """(Simplified-only character → its Traditional form, Traditional-only → Simplified)."""
+    """(Simplified-only character → its Traditional form, Traditional-only → Simplified).
+
+    Taiwan's and Hong Kong's standard forms count as Traditional (群 beside OpenCC's 羣)."""
     to_traditional, to_simplified = _table("STCharacters.txt"), _table("TSCharacters.txt")
-    traditional_forms = {c for forms in to_traditional.values() for c in forms}
+    regional = {c for name in ("TWVariants.txt", "HKVariants.txt")
+                for forms in _table(name).values() for c in forms}
+    traditional_forms = {c for forms in to_traditional.values() for c in forms} | regional
     simplified_forms = {c for forms in to_simplified.values() for c in forms}
     simplified_only = {key: "/".join(forms) for key, forms in to_traditional.items()
                        if key not in forms and key not in to_simplified
@@ -97,7 +105,7 @@ def _blank_exempt(text: str, exempt_names: bool) -> str:
     """The text with titles in 《》 (and official names) blanked, keeping offsets."""
     text = TITLE.sub(lambda m: " " * len(m.group(0)), text)
     if exempt_names:
-        for name in OFFICIAL_NAMES:
+        for name in (*OFFICIAL_NAMES, *HARMLESS):
             text = text.replace(name, " " * len(name))
     return text
 

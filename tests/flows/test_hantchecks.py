@@ -124,11 +124,13 @@ def test_a_zh_hant_letter_template_and_what_it_includes_are_checked(tmp_path: Pa
 
 def test_the_tables_separate_shared_characters_from_one_script_characters() -> None:
     simplified_only, traditional_only = script_tables()
-    for shared in "后干里面台松系只才制了借":
+    for shared in "后干里面台松系只才制了借群":  # 群: Taiwan's standard form beside OpenCC's 羣
         assert shared not in simplified_only, shared
     for char in "这们说账联贷":
         assert char in simplified_only, char
     for char in "這們說帳賬聯貸後裡":
         assert char in traditional_only, char
     assert list(hans_problems("著作权、皇后、干扰")) == []
-    assert list(hant_problems("皇后、干擾、著作權、後來、裡面")) == []
+    assert list(hant_problems("皇后、干擾、著作權、後來、裡面、群組")) == []
+    assert list(hant_problems("請看官網上的說明")) == []  # 官網上: "on the official site"
+    assert any("'聯系'" in p for p in hant_problems("請聯系銀行"))  # a mis-conversion of 联系
