@@ -143,6 +143,12 @@ def check_scripts(c: ScriptChecker) -> None:
         if "zh-Hans" in text:
             for problem in hans_problems(text["zh-Hans"]):
                 c.error((*path, "zh-Hans"), "script", problem)
+    for key, value in c.data.ui.get("zh-Hant", {}).items():
+        for problem in hant_problems(value):
+            c.error(("ui", "zh-Hant", key), "script", problem)
+    for key, value in c.data.ui.get("zh-Hans", {}).items():
+        for problem in hans_problems(value):
+            c.error(("ui", "zh-Hans", key), "script", problem)
 
 
 def _template_files(root: Path, name: str, seen: set[str]) -> Iterator[Path]:

@@ -67,10 +67,10 @@ letters:
 
 
 def _issues(tmp_path: Path, hant: str, hans_end: str = "谢谢。",
-            template: str = "請停止聯絡我。\n") -> list[PackIssue]:
+            template: str = "請停止聯絡我。\n", ui: str = "") -> list[PackIssue]:
     folder = tmp_path / "pack"
     folder.mkdir()
-    (folder / "pack.yaml").write_text(HEAD, encoding="utf-8")
+    (folder / "pack.yaml").write_text(HEAD + ui, encoding="utf-8")
     (folder / "nodes.yaml").write_text(NODES.format(hant=hant, hans_end=hans_end),
                                        encoding="utf-8")
     (folder / "rules.yaml").write_text(CITATIONS, encoding="utf-8")
@@ -134,3 +134,9 @@ def test_the_tables_separate_shared_characters_from_one_script_characters() -> N
     assert list(hant_problems("皇后、干擾、著作權、後來、裡面、群組")) == []
     assert list(hant_problems("請看官網上的說明")) == []  # 官網上: "on the official site"
     assert any("'聯系'" in p for p in hant_problems("請聯系銀行"))  # a mis-conversion of 联系
+
+
+def test_interface_overrides_are_checked_too(tmp_path: Path) -> None:
+    issues = _issues(tmp_path, "您好嗎？", ui="ui:\n  zh-Hant:\n    finished: 本次信息已記錄。\n")
+    assert len(issues) == 1 and "'信息'" in issues[0].message
+    assert issues[0].file.endswith("pack.yaml")
