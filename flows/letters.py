@@ -59,8 +59,7 @@ class CitationContext(TypedDict):
     effective: str  # ISO date the provision took effect; "" when the research gives none
     url: str
     quote: str | None
-    confidence: str  # "verified-from-source" or "secondary"
-    reported: str  # "" or the pack's "as reported by secondary sources" wording
+    confidence: str  # "verified-from-source" (the validator allows nothing else)
 
 
 class FindingContext(TypedDict):

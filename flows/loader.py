@@ -83,9 +83,11 @@ def inspect_pack(folder: str | os.PathLike[str],
     except ValidationError as error:
         return None, issues + _schema_issues(error, places)
     issues += validate_data(data, places)
+    from flows.hantchecks import check_template_scripts
     from flows.letters import check_letter_templates  # letters need the schema-checked data
 
     issues += check_letter_templates(data, places, templates or templates_dir())
+    issues += check_template_scripts(data, templates or templates_dir())
     if any(issue.level == "error" for issue in issues):
         return None, issues
     pack = compile_pack(data, folder)

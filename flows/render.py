@@ -70,8 +70,7 @@ def findings(pack: Pack, state: State, facts: Facts) -> tuple[FindingView, ...]:
             CitationView(
                 law=pack.text(c.law, lang), article=pack.text(c.article, lang),
                 effective=c.effective.isoformat() if c.effective else "", url=c.url,
-                quote=c.quote,
-                confidence=c.confidence,
+                quote=c.quote, confidence=c.confidence, kind=c.kind,
             )
             for c in (pack.data.citations[cid] for cid in rule.citations)
         )
@@ -123,7 +122,7 @@ def result(pack: Pack, state: State, facts: Facts) -> Result:
                     for lid in letter_ids)
     headings: dict[str, Any] = {key: pack.ui(key, lang) for key in (
         "findings_heading", "no_findings", "say_heading", "do_heading", "channels_heading",
-        "letters_heading", "effective", "bring", "reported_wording")}
+        "letters_heading", "effective", "bring")}
     reviewed = pack.data.pack.reviewed_on.isoformat()
     return Result(
         findings=found,

@@ -46,6 +46,9 @@ class CitationView:
     url: str
     quote: str | None
     confidence: str
+    kind: str = ""
+    """statute, regulation, … (flows.schema.CitationKind): channels may word law and
+    guidance differently; the confidence wording is never shown for primary law."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,13 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+def _check_domain(value: str) -> str:
+    if not re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", value):
+        raise ValueError(f"'{value}' is not a host name such as ecfr.gov or flk.npc.gov.cn "
+                         "(no scheme, no path, lower case)")
+    return value
+
+
 def _check_url(value: str) -> str:
     if not re.match(r"^https?://[^\s]+$", value):
         raise ValueError(f"'{value}' is not a web address starting with http:// or https://")
@@ -96,6 +103,10 @@ class PackMeta(Strict):
     start: Id
     disclaimer: Text
     description: Text | None = None
+    official_domains: list[Annotated[str, AfterValidator(_check_domain)]] = []
+    """Hosts whose pages are official texts for this jurisdiction (a legislature, a
+    government, a regulator, a court); every link shown to users must be on one of them or a
+    subdomain (flows/lawchecks.py)."""
 
 
 class Option(Strict):
@@ -155,13 +166,26 @@ class Rule(Strict):
     letters: list[Id] = []
 
 
+CitationKind = Literal["statute", "regulation", "judicial_interpretation", "regulator_rule",
+                       "regulator_guidance", "industry_standard", "court_decision"]
+PRIMARY_LAW: tuple[str, ...] = ("statute", "regulation", "judicial_interpretation",
+                                "regulator_rule")
+"""Kinds that are law itself (the rest are guidance, standards and decisions about it)."""
+
+
 class Citation(Strict):
-    """A legal source as the research gives it. Unverified claims have no place here."""
+    """A legal source. ``url`` is the official text users are sent to; ``checked_against``
+    records any other copy the wording was checked against (never shown). Unverified claims
+    have no place here: a point found only in secondary sources is advice, not a citation."""
 
     law: Text
     article: Text | None = None
-    effective: dt.date | None = None  # None: the research gives no in-force date; none is shown
+    kind: CitationKind
+    effective: dt.date | None = None  # the in-force date of the provision cited
+    undated_reason: str | None = Field(default=None, min_length=10)
+    """Why no in-force date is given (required exactly when ``effective`` is absent)."""
     url: Url
+    checked_against: list[Url] = []
     quote: str | None = None
     confidence: Literal["verified-from-source", "secondary"]
 

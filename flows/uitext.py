@@ -12,7 +12,7 @@ UI_KEYS = (
     "cancelled", "restarted", "finished", "nothing_to_go_back_to", "pack_changed",
     "pick_one_or_more", "future_time", "findings_heading", "no_findings", "say_heading",
     "do_heading", "channels_heading", "letters_heading", "reviewed_on", "effective", "bring",
-    "reported_wording", "exclusive_option", "unknown_value",
+    "exclusive_option", "unknown_value",
 )
 
 BUILTIN: dict[str, dict[str, str]] = {
@@ -48,7 +48,6 @@ BUILTIN: dict[str, dict[str, str]] = {
         "reviewed_on": "Guide last reviewed on {date}.",
         "effective": "in force since {date}",
         "bring": "Bring",
-        "reported_wording": "as reported by secondary sources",
         "exclusive_option": "\u201c{option}\u201d cannot be combined with other answers. "
         "Please pick again; nothing was saved.",
         "unknown_value": "(not known)",
@@ -83,7 +82,6 @@ BUILTIN: dict[str, dict[str, str]] = {
         "reviewed_on": "本指南最近审核于 {date}。",
         "effective": "自 {date} 起施行",
         "bring": "需准备",
-        "reported_wording": "据二手资料报道",
         "exclusive_option": "“{option}”不能和其他选项一起选。请重新选择；这次的回答没有保存。",
         "unknown_value": "（不详）",
     },
@@ -117,7 +115,6 @@ BUILTIN: dict[str, dict[str, str]] = {
         "reviewed_on": "本指南最近審核於 {date}。",
         "effective": "自 {date} 起施行",
         "bring": "需準備",
-        "reported_wording": "據二手資料報導",
         "exclusive_option": "「{option}」不能和其他選項一起選。請重新選擇；這次的回答沒有儲存。",
         "unknown_value": "（不詳）",
     },

@@ -11,7 +11,9 @@ from typing import Any
 
 from flows.conditions import Condition, Test, Use, walk
 from flows.featurechecks import check_advice, check_options, check_zone_order
+from flows.hantchecks import check_scripts
 from flows.issues import PackIssue
+from flows.lawchecks import check_citations, check_research_notes, check_sources
 from flows.pack import ATTRIBUTES, BUILTIN_FACTS, fact_name
 from flows.schema import QUESTION_KINDS, PackData
 from flows.textchecks import check_languages, check_limits, check_placeholders
@@ -51,7 +53,8 @@ def validate_data(data: PackData, places: SourceMap) -> list[PackIssue]:
     checker = _Checker(data, places)
     for check in (_check_meta, _check_nodes, check_options, _check_graph, check_zone_order,
                   _check_conditions, _check_rules, check_advice, check_languages,
-                  check_limits, check_placeholders, _check_unused):
+                  check_limits, check_placeholders, check_sources, check_citations,
+                  check_research_notes, check_scripts, _check_unused):
         check(checker)
     return checker.issues
 

@@ -213,9 +213,7 @@ def _findings(pack: Pack, letter_id: str, states: Sequence[State],
                 continue
             citations: list[CitationContext] = [
                 {"law": c.law, "article": c.article, "effective": c.effective, "url": c.url,
-                 "quote": c.quote, "confidence": c.confidence,
-                 "reported": pack.ui("reported_wording", lang)
-                 if c.confidence == "secondary" else ""}
+                 "quote": c.quote, "confidence": c.confidence}
                 for c in view.citations]
             seen[view.rule] = {"rule": view.rule, "severity": view.severity,
                                "title": first_person(view.title, lang),
