@@ -16,6 +16,7 @@ from flows.issues import PackIssue
 from flows.lawchecks import check_citations, check_research_notes, check_sources
 from flows.pack import ATTRIBUTES, BUILTIN_FACTS, fact_name
 from flows.schema import QUESTION_KINDS, PackData
+from flows.scopechecks import check_places, check_scopes
 from flows.textchecks import check_languages, check_limits, check_placeholders
 from flows.yamlsource import SourceMap
 
@@ -54,7 +55,8 @@ def validate_data(data: PackData, places: SourceMap) -> list[PackIssue]:
     for check in (_check_meta, _check_nodes, check_options, _check_graph, check_zone_order,
                   _check_conditions, _check_rules, check_advice, check_languages,
                   check_limits, check_placeholders, check_sources, check_citations,
-                  check_research_notes, check_scripts, _check_unused):
+                  check_research_notes, check_scripts, check_scopes, check_places,
+                  _check_unused):
         check(checker)
     return checker.issues
 

@@ -158,13 +158,28 @@ def _when(row: IncidentRow) -> tuple[dt.datetime, int]:
 
 def _state_from_facts(pack: Pack, facts: Mapping[str, Any], language: str) -> State:
     """A finished conversation that would have produced these facts (for findings/labels)."""
-    nodes = {c.fact: node_id for node_id, c in pack.nodes.items() if c.fact}
-    answers = {nodes[name]: value for name, value in facts.items() if name in nodes}
+    nodes: dict[str, list[str]] = {}
+    for node_id, compiled in pack.nodes.items():
+        if compiled.fact:
+            nodes.setdefault(compiled.fact, []).append(node_id)
+    answers = {_asked_by(pack, nodes[name], value): value
+               for name, value in facts.items() if name in nodes}
     path = [node_id for node_id in pack.nodes if node_id in answers]
     cues = [str(cue) for cue in facts.get("cues") or []]
     return State(pack=pack.id, pack_version=pack.version, language=language,
                  timezone=pack.timezone, started_at="", answers=answers,
                  cue_hits={path[0]: cues} if path and cues else {}, path=path, status="done")
+
+
+def _asked_by(pack: Pack, node_ids: list[str], value: Any) -> str:
+    """The question that gave ``value`` when several store the same fact (e.g. a state asked as
+    a button or, a tap further, in a group): the one offering it, so its label is shown."""
+    values = value if isinstance(value, list) else [value]
+    for node_id in node_ids:
+        offered = {o.id for o in pack.nodes[node_id].node.options or ()}
+        if offered and all(v in offered for v in values):
+            return node_id
+    return node_ids[0]
 
 
 def _party(pack: Pack, field: str, latest: Mapping[str, Any],
