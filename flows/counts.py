@@ -14,22 +14,32 @@ from flows.quantity import CN_CHARS, COUNTLESS, EN_WORD, AtLeast, Count, fold_nu
     number_value
 
 # Words that only give a lower bound, in the order they are tried (longest first matters).
-VAGUE: list[tuple[str, int]] = [
-    (r"数不清|数不过来|數不清|數不過來|不计其数|不計其數|无数|無數|记不清|記不清|数都数不|"
-     r"too many to count|lost count|can'?t count|countless|innumerable|uncountable|"
-     r"non-?stop|nonstop|every few minutes|every couple of minutes|constantly|"
-     r"每隔几分钟|每隔幾分鐘|每几分钟|每幾分鐘|不停|不断|不斷|一直在?打|狂打|轰炸|轟炸|连环|連環|"
-     r"打爆|刷屏", COUNTLESS),
-    (r"every hour|hourly|each hour|每小时|每小時|每个小时|每個小時|一小时一|一小時一", 8),
-    (r"几百|幾百|hundreds", 200),
-    (r"上百|一百多|百多|over a hundred", 100),
-    (r"几十|幾十|dozens|scores", 20),
-    (r"a dozen|one dozen|一打", 12),
-    (r"好几|好幾|several|a number of", 3),
-    (r"很多|好多|许多|許多|多次|频繁|頻繁|many|lots of|a lot of|a lot|multiple|numerous|"
-     r"repeatedly|again and again|over and over", 3),
-    (r"a few|a couple of|a couple", 2),
+VAGUE: list[tuple[tuple[str, ...], int]] = [
+    (("数不清", "数不过来", "數不清", "數不過來", "不计其数", "不計其數", "无数次", "無數次", "记不清",
+      "記不清", "数都数不清", "too many to count", "lost count", "can't count", "cannot count",
+      "countless", "innumerable", "uncountable", "non-stop", "nonstop", "every few minutes",
+      "every couple of minutes", "constantly", "each few minutes", "每隔几分钟", "每隔幾分鐘",
+      "每几分钟", "每幾分鐘", "不停", "不断", "不斷", "一直打", "一直在打", "狂打", "轰炸", "轟炸",
+      "连环", "連環", "打爆", "刷屏", "没完没了", "沒完沒了"), COUNTLESS),
+    (("every hour", "hourly", "each hour", "every single hour", "每小时", "每小時", "每个小时",
+      "每個小時", "一小时一", "一小時一"), 8),
+    (("几百", "幾百", "hundreds"), 200),
+    (("上百", "一百多", "百多", "over a hundred"), 100),
+    (("几十", "幾十", "dozens", "scores"), 20),
+    (("a dozen", "one dozen", "一打"), 12),
+    (("好几", "好幾", "several", "a number of"), 3),
+    (("很多", "好多", "许多", "許多", "多次", "频繁", "頻繁", "many", "lots of", "a lot of", "a lot",
+      "multiple", "numerous", "repeatedly", "again and again", "over and over"), 3),
+    (("a few", "a couple of", "a couple"), 2),
 ]
+VAGUE_BOUND = {word: bound for words, bound in VAGUE for word in words}
+UNIT_WORDS = ("次", "个", "個", "通", "条", "條", "遍", "回", "趟", "封", "times", "time", "calls",
+              "call", "phone calls", "text messages", "messages", "message", "texts", "text",
+              "sms", "voicemails", "voicemail", "emails", "email", "letters", "visits",
+              "attempts", "robocalls")
+ANCHOR_WORDS = tuple(VAGUE_BOUND) + UNIT_WORDS
+"""Where a count can be: :mod:`flows.spotter` finds these with its automaton, and counts are
+read only around them."""
 UNITS_ZH = r"次|个|個|通|条|條|遍|回|趟|封|下"
 UNITS_EN = (r"times?|(?:phone |text )?calls?|messages?|texts?|sms(?:es)?|voicemails?|emails?|"
             r"letters?|visits?|attempts?|robocalls?")
@@ -38,12 +48,16 @@ APPROX = (r"大概|大约|大約|差不多|约|約|左右|将近|將近|接近|�
 MORE = r"more than|over|above|at least|not less than|超过|超過|至少|不少于|不少於|起码|起碼"
 _NUM = rf"\d{{1,4}}|[{CN_CHARS}]{{1,6}}|(?:\b(?:{EN_WORD})\b[\s-]*){{1,4}}"
 
-_VAGUE_RE = [(re.compile(pattern), bound) for pattern, bound in VAGUE]
+_VAGUE_RE = [(re.compile("|".join(re.escape(w) for w in words)), bound)
+             for words, bound in VAGUE]
 _FIND = re.compile(
     rf"(?:(?P<more>{MORE})\s*)?(?:(?:{APPROX})\s*)?"
     rf"(?P<num>{_NUM})\s*(?P<plus>\+|多|几|幾|来|來|余|餘|or more)?\s*"
     rf"(?:(?P<unit_zh>{UNITS_ZH})|(?:(?:of )?(?P<unit_en>{UNITS_EN})\b))")
-_VAGUE_FIND = re.compile("|".join(f"(?:{p})" for p, _ in VAGUE))
+_ANCHOR = re.compile("(?=(" + "|".join(re.escape(w) for w in sorted(ANCHOR_WORDS, key=len,
+                                                                      reverse=True)) + "))")
+_BEFORE = re.compile(rf"(?:(?P<more>{MORE})\s*)?(?:(?:{APPROX})\s*)?(?P<num>{_NUM})\s*"
+                     rf"(?P<plus>\+|多|几|幾|来|來|余|餘|or more)?\s*(?:of )?\Z")
 _FILLER = re.compile(rf"(?:{APPROX})(?=\s|\d|$|[{CN_CHARS}])|今天|今日|\btoday\b|一共|总共|總共|"
                      rf"\bin total\b|\btotal\b|了|吧|啊|大概|(?:{UNITS_ZH})|"
                      rf"\b(?:of )?(?:{UNITS_EN})\b|电话|電話|信息|短信|[,，。!！?？]")
@@ -92,22 +106,30 @@ def parse_count(raw: str) -> Count | None:
     return None
 
 
-def find_counts(folded: str, start: int = 0, end: int | None = None
+def find_counts(folded: str, anchors: list[tuple[int, int]] | None = None
                 ) -> list[tuple[int, int, Count]]:
-    """Every count in a piece of folded story text, with its place."""
-    end = len(folded) if end is None else end
-    found: list[tuple[int, int, Count]] = []
+    """Every count in folded story text, with its place. ``anchors`` are the places of
+    :data:`ANCHOR_WORDS` (found by the caller's automaton); without them a regex finds them."""
+    if anchors is None:
+        anchors = [m.span(1) for m in _ANCHOR.finditer(folded)]
+    found: dict[int, tuple[int, int, Count]] = {}
     taken: list[tuple[int, int]] = []
-    for match in _FIND.finditer(folded, start, end):
+    for start, end in anchors:
+        word = folded[start:end]
+        if word in VAGUE_BOUND:
+            continue
+        if word[0].isascii() and (start == 0 or not folded[start - 1].isspace()):
+            continue
+        match = _BEFORE.search(folded, max(0, start - 30), start)
+        if match is None:
+            continue
         value = _from_parts(match["num"].strip(), match["plus"], match["more"])
-        if value is None:
-            continue
-        found.append((match.start(), match.end(), value))
-        taken.append((match.start(), match.end()))
-    for match in _VAGUE_FIND.finditer(folded, start, end):
-        if any(a <= match.start() < b for a, b in taken):
-            continue
-        vague = _vague(match.group(0))
-        if vague is not None:
-            found.append((match.start(), match.end(), vague))
-    return sorted(found, key=lambda item: item[0])
+        if value is not None:
+            found[match.start()] = (match.start(), end, value)
+            taken.append((match.start(), end))
+    for start, end in anchors:
+        bound = VAGUE_BOUND.get(folded[start:end])
+        if bound is not None and not any(a <= start < b for a, b in taken) and \
+                start not in found:
+            found[start] = (start, end, AtLeast(bound))
+    return [found[key] for key in sorted(found)]

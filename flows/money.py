@@ -85,19 +85,34 @@ def parse_amount(raw: str, home: str) -> Money | None:
     return value
 
 
-def find_amounts(folded: str, home: str, start: int = 0, end: int | None = None
+ANCHOR_WORDS = ("元", "块", "塊", "¥", "￥", "$", "€", "£", "rmb", "cny", "usd", "twd", "hkd",
+                "ntd", "eur", "gbp", "sgd", "myr", "美元", "美金", "人民币", "人民幣", "港币", "港幣",
+                "港元", "台币", "台幣", "欧元", "歐元", "英镑", "英鎊", "dollar", "dollars", "bucks",
+                "yuan", "euro", "euros", "pound", "pounds", "万", "萬", "千", "亿", "億", "thousand",
+                "million", "grand")
+"""Where an amount can be: amounts are read only around these (found by the spotter's
+automaton)."""
+_ANCHOR = re.compile("(?=(" + "|".join(re.escape(w) for w in sorted(ANCHOR_WORDS, key=len,
+                                                                      reverse=True)) + "))")
+
+
+def find_amounts(folded: str, home: str, anchors: list[tuple[int, int]] | None = None
                  ) -> list[tuple[int, int, Money]]:
     """Amounts in story text; only those with a currency or a 万/千-sized multiplier, so
     "3 times" or "10点" are never read as money."""
-    end = len(folded) if end is None else end
-    found = []
-    for match in AMOUNT.finditer(folded, start, end):
-        if not match["num"].strip() or match["num"].strip() in ("a", "an", "and"):
-            continue
-        value = _value(match, home, need_marker=True)
-        if value is not None:
-            found.append((match.start(), match.end(), value))
-    return found
+    if anchors is None:
+        anchors = [m.span(1) for m in _ANCHOR.finditer(folded)]
+    found: dict[int, tuple[int, int, Money]] = {}
+    for low, high in anchors:
+        for match in AMOUNT.finditer(folded, max(0, low - 24), min(len(folded), high + 24)):
+            if not (match.start() <= low and high <= match.end()) or match.start() in found:
+                continue
+            if not match["num"].strip() or match["num"].strip() in ("a", "an", "and"):
+                continue
+            value = _value(match, home, need_marker=True)
+            if value is not None:
+                found[match.start()] = (match.start(), match.end(), value)
+    return [found[key] for key in sorted(found)]
 
 
 def show_money(money: Money) -> str:

@@ -41,6 +41,8 @@ class Spot(Strict):
     - ``speaker``: whose words count — ``them`` (the collector; the default), ``me``
       (the person: "I told them to stop") or ``any``.
     - ``pick``: when a story holds several values, the ``first``, the ``last`` or the ``max``.
+    - ``without``: word lists whose words, in the same clause, cancel a match (calls to "my
+      mother" are not calls to you: ``without: [people]``).
     """
 
     node: Id
@@ -48,6 +50,7 @@ class Spot(Strict):
     take: Take | None = None
     speaker: Literal["them", "me", "any"] = "them"
     pick: Literal["first", "last", "max"] = "first"
+    without: list[Id] = []
     patterns: Patterns
 
 

@@ -18,16 +18,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flows.counts import ANCHOR_WORDS as COUNT_ANCHORS
 from flows.counts import find_counts
+from flows.matcher import Lexicon, Program, Scan
+from flows.money import ANCHOR_WORDS as AMOUNT_ANCHORS
 from flows.money import find_amounts
-from flows.patterns import compile_pattern, fold, words_regex
+from flows.patterns import Sequence, compile_pattern
+from flows.patterns import Words as WordSet
 from flows.schema import PackData
 from flows.spotschema import Words
+from flows.storytime import ANCHOR_WORDS as TIME_ANCHORS
 from flows.storytime import find_times
-
-SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[!?。！？\n]")
-CLAUSE_END = re.compile(r"(?<!\d),(?!\d{3})|[，;；:：、]|(?<!\d)\.(?!\d)|[!?。！？\n]|\bbut\b|但是|可是")
-
 
 @dataclass(frozen=True, slots=True)
 class Spot:
@@ -38,20 +39,24 @@ class Spot:
     take: str | None
     speaker: str
     pick: str
-    regex: re.Pattern[str]
+    program: Program
     currency: str
+    without: Program | None
 
 
 @dataclass(frozen=True, slots=True)
 class Spotter:
+    lexicon: Lexicon
     spots: tuple[Spot, ...]
-    people: tuple[tuple[str, re.Pattern[str]], ...]
-    channels: tuple[tuple[str, re.Pattern[str]], ...]
-    negation: re.Pattern[str] | None
-    not_negating: re.Pattern[str] | None
-    breakers: re.Pattern[str] | None
-    me: re.Pattern[str] | None
-    them: re.Pattern[str] | None
+    people: tuple[tuple[str, Program], ...]
+    channels: tuple[tuple[str, Program], ...]
+    negation: Program | None
+    not_negating: Program | None
+    breakers: Program | None
+    me: Program | None
+    them: Program | None
+    anchors: dict[str, Program]
+    """Where counts, amounts and times can be (their scanners read only around these)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,26 +76,38 @@ def _all_words(words: Words) -> list[str]:
     return [w for lang in sorted(words) for w in words[lang]]
 
 
-def _regex(words: Words | None) -> re.Pattern[str] | None:
-    listed = _all_words(words or {})
-    return re.compile(words_regex(listed)) if listed else None
+def _word_sequences(words: list[str]) -> list[Sequence]:
+    out: list[Sequence] = []
+    for word in words:
+        out.extend(compile_pattern(word, {}, slots=False))
+    return _merge(out)
 
 
-def word_lists(data: PackData) -> dict[str, str]:
-    """Every named list as a regular expression (``<id>`` in patterns)."""
+def _merge(sequences: list[Sequence]) -> list[Sequence]:
+    """Single-set sequences of a list become one set (one automaton lookup, not many)."""
+    single: set[str] = set()
+    rest = []
+    for seq in sequences:
+        if len(seq) == 1 and isinstance(seq[0], WordSet):
+            single |= seq[0].strings
+        else:
+            rest.append(seq)
+    return ([(WordSet(frozenset(single)),)] if single else []) + rest
+
+
+def word_lists(data: PackData) -> dict[str, list[Sequence]]:
+    """Every named list as sequences (``<id>`` in patterns); PatternError on a bad word."""
     section = data.spotter
     if section is None:
         return {}
-    lists: dict[str, str] = {}
+    lists: dict[str, list[Sequence]] = {}
     for table in (section.words, section.people, section.channels):
         for list_id, words in table.items():
-            listed = _all_words(words)
-            if listed:
-                lists[list_id] = words_regex(listed)
+            lists[list_id] = _word_sequences(_all_words(words))
     for kind, table in (("people", section.people), ("channels", section.channels)):
         listed = [w for words in table.values() for w in _all_words(words)]
         if listed:
-            lists.setdefault(kind, words_regex(listed))
+            lists.setdefault(kind, _word_sequences(listed))
     return lists
 
 
@@ -99,163 +116,227 @@ def compile_spotter(data: PackData) -> Spotter | None:
     section = data.spotter
     if section is None:
         return None
+    lex = Lexicon()
     lists = word_lists(data)
+
+    def words(table: Words | None) -> Program | None:
+        listed = _all_words(table or {})
+        return lex.program(_word_sequences(listed)) if listed else None
+
     spots = []
     for spot_id, spot in section.spots.items():
         node = data.nodes[spot.node]
-        sources = [compile_pattern(p, lists) for lang in sorted(spot.patterns)
-                   for p in spot.patterns[lang]]
+        sequences = [seq for lang in sorted(spot.patterns) for p in spot.patterns[lang]
+                     for seq in compile_pattern(p, lists)]
+        without = [seq for name in spot.without for seq in lists.get(name, [])]
         spots.append(Spot(spot_id, spot.node, node.kind, spot.option, spot.take, spot.speaker,
-                          spot.pick, re.compile("|".join(f"(?:{s})" for s in sources)),
-                          node.currency or ""))
+                          spot.pick, lex.program(_merge(sequences)), node.currency or "",
+                          lex.program(_merge(without)) if without else None))
     negation = section.negation
-    return Spotter(
-        spots=tuple(spots),
-        people=tuple((k, re.compile(words_regex(_all_words(v)))) for k, v in
-                     section.people.items() if _all_words(v)),
-        channels=tuple((k, re.compile(words_regex(_all_words(v)))) for k, v in
-                       section.channels.items() if _all_words(v)),
-        negation=_regex(negation.words) if negation else None,
-        not_negating=_regex(negation.except_) if negation else None,
-        breakers=_regex(negation.breakers) if negation else None,
-        me=_regex(section.speakers.me), them=_regex(section.speakers.them))
+    spotter = Spotter(
+        lexicon=lex, spots=tuple(spots),
+        people=tuple((k, lex.program(lists[k])) for k in section.people if lists.get(k)),
+        channels=tuple((k, lex.program(lists[k])) for k in section.channels if lists.get(k)),
+        negation=words(negation.words) if negation else None,
+        not_negating=words(negation.except_) if negation else None,
+        breakers=words(negation.breakers) if negation else None,
+        me=words(section.speakers.me), them=words(section.speakers.them),
+        anchors={what: lex.program(_word_sequences(list(listed))) for what, listed in (
+            ("count", COUNT_ANCHORS), ("amount", AMOUNT_ANCHORS), ("time", TIME_ANCHORS))})
+    lex.finish()
+    return spotter
 
 
-class _Story:
-    """The folded text with its sentence and clause boundaries, found once per story."""
+class _Context:
+    """What one story needs besides the spots: markers found once, scanners run once."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.folded = fold(text)
-        self.offsets: list[int] | None = None
-        if len(self.folded) != len(text):  # folding changed lengths: map back per character
-            offsets, parts = [], []
-            for index, char in enumerate(text):
-                piece = fold(char)
-                parts.append(piece)
-                offsets.extend([index] * len(piece))
-            self.folded = "".join(parts)
-            self.offsets = offsets + [len(text)]
-        self.sentences = self._cuts(SENTENCE_END)
-        self.clauses = self._cuts(CLAUSE_END)
+    def __init__(self, spotter: Spotter, scan: Scan, now: dt.datetime) -> None:
+        self.spotter, self.scan, self.now = spotter, scan, now
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._values: dict[str, list[tuple[int, int, Any]]] = {}
 
-    def _cuts(self, pattern: re.Pattern[str]) -> list[int]:
-        return [0, *(m.end() for m in pattern.finditer(self.folded)), len(self.folded) + 1]
+    def spans(self, program: Program | None) -> list[tuple[int, int]]:
+        if program is None:
+            return []
+        key = id(program)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = [(s, e) for s, e, _ in self.scan.spans(program)]
+        return found
 
-    def original(self, position: int) -> int:
-        return self.offsets[position] if self.offsets is not None else position
+    def values(self, what: str, currency: str = "") -> list[tuple[int, int, Any]]:
+        key = what + currency
+        if key not in self._values:
+            folded = self.scan.folded
+            anchors = self.spans(self.spotter.anchors[what])
+            self._values[key] = (find_counts(folded, anchors) if what == "count" else
+                                 find_amounts(folded, currency, anchors) if what == "amount"
+                                 else find_times(folded, self.now, anchors))
+        return self._values[key]
 
-    @staticmethod
-    def around(cuts: list[int], position: int) -> tuple[int, int]:
-        index = bisect.bisect_right(cuts, position) - 1
-        return cuts[index], min(cuts[index + 1], cuts[-1] - 1)
+    def named(self) -> list[tuple[int, int]]:
+        """Every people and channel word of the story, by start."""
+        if "named" not in self._values:
+            spans = [span for _, program in self.spotter.people + self.spotter.channels
+                     for span in self.spans(program)]
+            self._values["named"] = sorted(spans)  # type: ignore[assignment]
+        return self._values["named"]  # type: ignore[return-value]
 
+    def _between(self, program: Program | None, low: int, high: int) -> list[tuple[int, int]]:
+        """Spans of a list that start in [low, high) (spans are sorted by start)."""
+        spans = self.spans(program)
+        first = bisect.bisect_left(spans, (low, -1))
+        last = bisect.bisect_left(spans, (high, -1))
+        return spans[first:last]
 
-def _negated(spotter: Spotter, story: _Story, start: int) -> bool:
-    if spotter.negation is None:
-        return False
-    clause_start, _ = story.around(story.clauses, start)
-    folded = story.folded
-    last = None
-    for match in spotter.negation.finditer(folded, clause_start, start):
-        if spotter.not_negating is not None and any(
-                m.start() <= match.start() < m.end()
-                for m in spotter.not_negating.finditer(folded, max(0, match.start() - 6),
-                                                       min(len(folded), match.end() + 6))):
-            continue
-        last = match
-    if last is None:
-        return False
-    return not (spotter.breakers is not None and
-                spotter.breakers.search(folded, last.end(), start))
+    def negated(self, start: int) -> bool:
+        clause_start = self.scan.clause_of(start)[0]
+        excepted = self._between(self.spotter.not_negating, clause_start - 6, start)
+        last = None
+        for s, e in self._between(self.spotter.negation, clause_start, start):
+            if e <= start and not any(a <= s < b for a, b in excepted):
+                last = e
+        if last is None:
+            return False
+        return not any(e <= start for _, e in self._between(self.spotter.breakers, last, start))
 
-
-def _speaker(spotter: Spotter, story: _Story, start: int) -> str:
-    sentence_start, _ = story.around(story.sentences, start)
-    who, at = "them", -1
-    for name, pattern in (("me", spotter.me), ("them", spotter.them)):
-        if pattern is None:
-            continue
-        for match in pattern.finditer(story.folded, sentence_start, start):
-            if match.start() > at:
-                who, at = name, match.start()
-    return who
+    def speaker(self, start: int) -> str:
+        sentence_start = self.scan.sentence_of(start)[0]
+        me = self._between(self.spotter.me, sentence_start, start)
+        them = self._between(self.spotter.them, sentence_start, start)
+        if not me:
+            return "them"
+        return "me" if not them or me[-1][0] > them[-1][0] else "them"
 
 
 def _nearest(items: list[tuple[int, int, Any]], low: int, high: int, start: int, end: int
              ) -> tuple[int, int, Any] | None:
-    inside = [item for item in items if low <= item[0] and item[1] <= high]
-    if not inside:
-        return None
-    return min(inside, key=lambda item: (max(item[0] - end, start - item[1], 0), item[0]))
+    """The item of [low, high) closest to the match (items are sorted by start)."""
+    first = bisect.bisect_left(items, low, key=lambda item: item[0])
+    best, best_key = None, None
+    for item in items[first:]:
+        if item[0] >= high:
+            break
+        if item[1] > high:
+            continue
+        key = (max(item[0] - end, start - item[1], 0), item[0])
+        if best_key is None or key < best_key:
+            best, best_key = item, key
+    return best
 
 
 def find(spotter: Spotter, text: str, now: dt.datetime) -> list[Hit]:
     """Every hit in ``text``, in pack order of the spots, then story order."""
-    story = _Story(text)
-    folded = story.folded
-    cache: dict[str, Any] = {}
-
-    def scanned(what: str, currency: str = "") -> list[tuple[int, int, Any]]:
-        key = what + currency
-        if key not in cache:
-            cache[key] = (find_counts(folded) if what == "count" else
-                          find_amounts(folded, currency) if what == "amount" else
-                          find_times(folded, now))
-        return cache[key]
-
+    scan = Scan(text, spotter.lexicon)
+    context = _Context(spotter, scan, now)
     hits: list[Hit] = []
     for order, spot in enumerate(spotter.spots):
-        for match in spot.regex.finditer(folded):
-            start, end = match.start(), match.end()
-            if spot.speaker != "any" and _speaker(spotter, story, start) != spot.speaker:
+        done: set[tuple[Any, ...]] = set()
+        enough = _enough(spot)
+        backwards = spot.pick == "last" and enough is not None
+        seen: set[Any] = set()
+        for start, end, name in scan.matches(spot.program, backwards):
+            if enough is not None and (len(seen) >= enough):
+                break
+            if spot.speaker != "any" and context.speaker(start) != spot.speaker:
                 continue
-            negated = _negated(spotter, story, start)
+            if spot.without is not None:
+                low, high = scan.clause_of(start)
+                if any(low <= s and e <= high for s, e in context.spans(spot.without)):
+                    continue
+            negated = context.negated(start)
             if negated and spot.kind != "yesno":
                 continue
-            for value, (low, high) in _values(spotter, spot, story, match, negated, scanned):
+            for value, (low, high) in _values(context, spot, start, end, name, negated):
+                key = (repr(value), low, high)
+                if key in done:
+                    continue  # the same words again, through another pattern
+                done.add(key)
                 low, high = min(low, start), max(high, end)
-                hits.append(Hit(spot.id, spot.node, value, story.original(low),
-                                story.original(high), order))
+                hits.append(Hit(spot.id, spot.node, value, scan.original(low),
+                                scan.original(high), order))
+                seen.add(value if not isinstance(value, dict) else 1)
     return hits
 
 
-def _values(spotter: Spotter, spot: Spot, story: _Story, match: re.Match[str], negated: bool,
-            scanned: Any) -> list[tuple[Any, tuple[int, int]]]:
-    start, end = match.start(), match.end()
+def _enough(spot: Spot) -> int | None:
+    """How many different values end the search for a spot (``None``: read every match).
+    A fixed option needs one match; yes/no two (both would be a contradiction); a value picked
+    first or last needs one."""
+    if spot.take is None:
+        return 2 if spot.kind == "yesno" else 1
+    if spot.take in ("people", "channels") or spot.pick == "max":
+        return None
+    return 1
+
+
+def _json(value: Any) -> Any:
+    return value.to_json() if hasattr(value, "to_json") else value
+
+
+def _values(context: _Context, spot: Spot, start: int, end: int,
+            name: tuple[int, int] | None, negated: bool) -> list[tuple[Any, tuple[int, int]]]:
     here = (start, end)
+    scan = context.scan
     if spot.take is None:
         if spot.kind == "yesno":
             return [("no" if negated else "yes", here)]
         return [(spot.option, here)] if spot.option else []
-    sentence = story.around(story.sentences, start)
-    clause = story.around(story.clauses, start)
     if spot.take == "name":
-        name = _clean_name(story.text[story.original(match.start("name")):
-                                      story.original(match.end("name"))])
-        return [(name, here)] if name else []
-    if spot.take in ("count", "amount", "time"):
-        items = scanned(spot.take, spot.currency)
-        found = _nearest(items, *clause, start, end) or _nearest(items, *sentence, start, end)
-        if found is None:
+        if name is None:
             return []
-        value = found[2]
-        value = value.to_json() if hasattr(value, "to_json") else value
-        return [(value, (found[0], found[1]))]
-    table = spotter.people if spot.take == "people" else spotter.channels
+        cleaned = _clean_name(scan.text[scan.original(name[0]):scan.original(name[1])])
+        return [(cleaned, here)] if cleaned else []
+    clause = scan.clause_of(start)
+    if spot.take in ("count", "amount", "time"):
+        items = context.values(spot.take, spot.currency)
+        found = _nearest(items, *clause, start, end) or _nearest(
+            items, *scan.sentence_of(start), start, end)
+        return [(_json(found[2]), (found[0], found[1]))] if found else []
+    table = context.spotter.people if spot.take == "people" else context.spotter.channels
+    reach = _reach(context, start, end, clause)
     out: list[tuple[Any, tuple[int, int]]] = []
-    for category, pattern in table:
-        for found in pattern.finditer(story.folded, *sentence):
-            if spot.kind == "tally":
-                own = story.around(story.clauses, found.start())
-                count = _nearest(scanned("count"), *own, found.start(), found.end())
-                amount = count[2].to_json() if count and hasattr(count[2], "to_json") else \
-                    (count[2] if count else None)
-                out.append(({category: amount}, (found.start(), found.end())))
-            else:
-                out.append((category, (found.start(), found.end())))
-            break
+    for category, program in table:
+        spans = context.spans(program)
+        index = bisect.bisect_left(spans, (reach[0], -1))
+        if index >= len(spans) or spans[index][1] > reach[1]:
+            continue
+        s, e = spans[index]
+        if spot.kind == "tally":
+            count = _nearest(context.values("count"), *scan.clause_of(s), s, e)
+            out.append(({category: _json(count[2]) if count else None}, (s, e)))
+        else:
+            out.append((category, (s, e)))
     return out
+
+
+_CONNECTORS = re.compile(r"[\s,，、.。;；]|\band\b|\bor\b|和|及|还有|還有|以及|跟")
+
+
+def _reach(context: _Context, start: int, end: int, clause: tuple[int, int]) -> tuple[int, int]:
+    """Where the people (or channels) of a match may be named: from the match to the end of
+    its clause, and on through clauses that only go on listing ("my mother, my boss and my
+    colleagues")."""
+    scan = context.scan
+    high = clause[1]
+    named = context.named()
+    while high < len(scan.folded):
+        low, nxt = scan.clause_of(high)
+        if nxt <= low:
+            break
+        first = bisect.bisect_left(named, (low, -1))
+        inside = [(s, e) for s, e in named[first:] if e <= nxt]
+        if not inside:
+            break
+        rest, cursor = [], low
+        for s, e in inside:
+            rest.append(scan.folded[cursor:max(cursor, s)])
+            cursor = max(cursor, e)
+        rest.append(scan.folded[cursor:nxt])
+        if len(_CONNECTORS.sub("", "".join(rest))) > 1:
+            break
+        high = nxt
+    return start, high
 
 
 def _clean_name(raw: str) -> str:

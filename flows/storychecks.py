@@ -94,10 +94,34 @@ def check_spotter(c: Checker) -> None:
         c.error(("spotter",), "spotter", f"word list '{name}' is defined twice (words:, "
                 "people: and channels: share one set of names; 'people' and 'channels' are "
                 "taken)")
-    lists = word_lists(c.data)
+    for kind in ("words", "people", "channels"):
+        for list_id, words in getattr(section, kind).items():
+            for lang, listed in words.items():
+                for index, word in enumerate(listed):
+                    try:
+                        compile_pattern(word, {}, slots=False)
+                    except PatternError as error:
+                        c.error(("spotter", kind, list_id, lang, index), "spotter", str(error))
+    if section.negation is not None:
+        for key in ("words", "except_", "breakers"):
+            for lang, listed in getattr(section.negation, key).items():
+                for index, word in enumerate(listed):
+                    try:
+                        compile_pattern(word, {}, slots=False)
+                    except PatternError as error:
+                        c.error(("spotter", "negation", key.rstrip("_"), lang, index),
+                                "spotter", str(error))
+    try:
+        lists = word_lists(c.data)
+    except PatternError:
+        return  # reported above, word by word
     for spot_id, spot in section.spots.items():
         path = ("spotter", "spots", spot_id)
         _check_spot_target(c, path, spot_id, spot, section)
+        for index, name in enumerate(spot.without):
+            if name not in lists:
+                c.error((*path, "without", index), "reference", f"no word list '{name}' "
+                        f"(known: {', '.join(sorted(lists)) or 'none'})")
         for lang, patterns in spot.patterns.items():
             if lang not in c.data.pack.languages:
                 c.warn((*path, "patterns", lang), "spotter", f"patterns in '{lang}', which the "

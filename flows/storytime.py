@@ -31,16 +31,43 @@ CANDIDATE = re.compile(
     rf"(?<![a-z])(?:(?:{DAY}){_LINK}(?:(?:{PART}){_LINK})?(?:{CLOCK})?|(?:{PART}){_LINK}(?:{CLOCK}))")
 
 
-def find_times(folded: str, now: dt.datetime) -> list[tuple[int, int, str]]:
+ANCHOR_WORDS = (
+    "前天", "前晚", "昨天", "昨晚", "昨夜", "昨日", "今天", "今晚", "今早", "今日", "今夜", "周", "週",
+    "星期", "礼拜", "禮拜", "月", "年", "yesterday", "today", "tonight", "last night",
+    "this morning", "this afternoon", "this evening", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "may", "jun", "jul",
+    "aug", "sep", "oct", "nov", "dec", "早上", "早晨", "上午", "中午", "下午", "傍晚", "晚上", "夜里",
+    "夜裡", "凌晨", "半夜", "深夜", "morning", "afternoon", "evening", "night")
+"""Where a time can be: phrases are read only around these (found by the spotter's
+automaton)."""
+_ANCHOR = re.compile("(?=(" + "|".join(re.escape(w) for w in sorted(ANCHOR_WORDS, key=len,
+                                                                      reverse=True)) + "))")
+
+
+def find_times(folded: str, now: dt.datetime, anchors: list[tuple[int, int]] | None = None
+               ) -> list[tuple[int, int, str]]:
     """Every readable time phrase in folded story text: (start, end, stored value)."""
-    found = []
-    for match in CANDIDATE.finditer(folded):
-        phrase = match.group(0).strip(" ,")
-        if not phrase:
+    if anchors is None:
+        anchors = [m.span(1) for m in _ANCHOR.finditer(folded)]
+    found: dict[int, tuple[int, int, str]] = {}
+    read: dict[str, str | None] = {}
+    covered = 0
+    for low, high in anchors:
+        if low < covered:
             continue
-        try:
-            value = parse_moment(phrase, now)
-        except WhenError:
-            continue
-        found.append((match.start(), match.start() + len(match.group(0).rstrip(" ,")), value))
-    return found
+        for match in CANDIDATE.finditer(folded, max(0, low - 12), min(len(folded), high + 30)):
+            if not (match.start() <= low < match.end()) or match.start() in found:
+                continue
+            phrase = match.group(0).strip(" ,")
+            if phrase not in read:
+                try:
+                    read[phrase] = parse_moment(phrase, now)
+                except WhenError:
+                    read[phrase] = None
+            value = read[phrase]
+            if value is not None:
+                end = match.start() + len(match.group(0).rstrip(" ,"))
+                found[match.start()] = (match.start(), end, value)
+                covered = end
+            break
+    return [found[key] for key in sorted(found)]

@@ -105,8 +105,9 @@ def _check_nodes(c: _Checker) -> None:
         if node.max_length is not None and node.kind not in ("text", "story"):
             c.error((*path, "max_length"), "node", "max_length applies to text and story nodes "
                     "only")
-        if (node.min is not None or node.max is not None) and node.kind != "number":
-            c.error(path, "node", "min/max apply to number nodes only")
+        if (node.min is not None or node.max is not None) and node.kind not in ("number",
+                                                                                "amount"):
+            c.error(path, "node", "min/max apply to number and amount nodes only")
         if node.min is not None and node.max is not None and node.min > node.max:
             c.error((*path, "min"), "node", f"min {node.min} is above max {node.max}")
         if node.scan_cues and node.kind != "text":
