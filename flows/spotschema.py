@@ -21,7 +21,7 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-Words = dict[Language, list[Annotated[str, Field(min_length=1, max_length=60)]]]
+Words = dict[Language, list[Annotated[str, Field(min_length=1, max_length=120)]]]
 """Words or phrases per language; every language's words are looked for in every story."""
 Patterns = dict[Language, list[Annotated[str, Field(min_length=1, max_length=200)]]]
 

@@ -174,6 +174,13 @@ class _Context:
                                  else find_times(folded, self.now, anchors))
         return self._values[key]
 
+    def people(self) -> list[tuple[int, int]]:
+        """Every people word of the story, by start."""
+        if "people" not in self._values:
+            spans = [span for _, program in self.spotter.people for span in self.spans(program)]
+            self._values["people"] = sorted(spans)  # type: ignore[assignment]
+        return self._values["people"]  # type: ignore[return-value]
+
     def named(self) -> list[tuple[int, int]]:
         """Every people and channel word of the story, by start."""
         if "named" not in self._values:
@@ -203,9 +210,10 @@ class _Context:
     def speaker(self, start: int) -> str:
         sentence_start = self.scan.sentence_of(start)[0]
         me = self._between(self.spotter.me, sentence_start, start)
-        them = self._between(self.spotter.them, sentence_start, start)
         if not me:
             return "them"
+        them = [(s, e) for s, e in self._between(self.spotter.them, sentence_start, start)
+                if not any(a <= s and e <= b for a, b in me)]  # "我跟他们说" holds "他们说"
         return "me" if not them or me[-1][0] > them[-1][0] else "them"
 
 
@@ -285,8 +293,12 @@ def _values(context: _Context, spot: Spot, start: int, end: int,
     if spot.take == "name":
         if name is None:
             return []
-        cleaned = _clean_name(scan.text[scan.original(name[0]):scan.original(name[1])])
-        return [(cleaned, here)] if cleaned else []
+        written = scan.text[scan.original(name[0]):scan.original(name[1])]
+        cleaned = _clean_name(written)
+        if not cleaned:
+            return []
+        tail = name[0] + max(0, written.find(cleaned)) + len(cleaned)
+        return [(cleaned, (start, min(tail, end) if name[1] >= end else end))]
     clause = scan.clause_of(start)
     if spot.take in ("count", "amount", "time"):
         items = context.values(spot.take, spot.currency)
@@ -303,11 +315,27 @@ def _values(context: _Context, spot: Spot, start: int, end: int,
             continue
         s, e = spans[index]
         if spot.kind == "tally":
-            count = _nearest(context.values("count"), *scan.clause_of(s), s, e)
+            count = _own_count(context, s, e)
             out.append(({category: _json(count[2]) if count else None}, (s, e)))
         else:
             out.append((category, (s, e)))
     return out
+
+
+def _own_count(context: _Context, start: int, end: int) -> tuple[int, int, Any] | None:
+    """The count nearest to one person in their clause, unless another person named in
+    that clause is nearer to it ("called my mother 30 times and told my boss": 30 is the
+    mother's)."""
+    clause = context.scan.clause_of(start)
+    count = _nearest(context.values("count"), *clause, start, end)
+    if count is None:
+        return None
+    distance = max(count[0] - end, start - count[1], 0)
+    for s, e in context.people():
+        if clause[0] <= s and e <= clause[1] and (s, e) != (start, end) and \
+                max(count[0] - e, s - count[1], 0) < distance:
+            return None
+    return count
 
 
 _CONNECTORS = re.compile(r"[\s,，、.。;；]|\band\b|\bor\b|和|及|还有|還有|以及|跟")
