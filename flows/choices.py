@@ -11,10 +11,9 @@ from typing import Any
 
 from flows.answers import Invalid
 from flows.pack import YESNO_OPTIONS, Pack
-from flows.spotter import find
+from flows.spotter import find, named_in
 from flows.state import State
 from flows.tally import merge, parse_tally
-from flows.texts import fold
 
 
 def option_ids(node: Any) -> set[str]:
@@ -36,11 +35,7 @@ def toggle(exclusive: frozenset[str], pending: list[str], option: str) -> list[s
 
 def people_in(pack: Pack, text: str) -> list[str]:
     """The spotter's people lists that a piece of text names ("我妈" → family)."""
-    spotter = pack.spotter
-    if spotter is None:
-        return []
-    folded = fold(text)
-    return [category for category, pattern in spotter.people if pattern.search(folded)]
+    return named_in(pack.spotter, text) if pack.spotter is not None else []
 
 
 def spotted_options(pack: Pack, node_id: str, text: str, now: dt.datetime) -> list[str]:
@@ -55,9 +50,7 @@ def spotted_options(pack: Pack, node_id: str, text: str, now: dt.datetime) -> li
 
 
 def _channels_in(pack: Pack, text: str) -> list[str]:
-    folded = fold(text)
-    return [c for c, pattern in pack.spotter.channels if pattern.search(folded)] \
-        if pack.spotter else []
+    return named_in(pack.spotter, text, "channels") if pack.spotter is not None else []
 
 
 def tally_pick(state: State, node_id: str, option: str, order: list[str]) -> State:

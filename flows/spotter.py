@@ -382,3 +382,10 @@ def _clean_name(raw: str) -> str:
         name = name.split()[0]
     name = re.sub(r"(?:借款|借的|借了|的|上|里|裡)$", "", name)
     return name[:100]
+
+
+def named_in(spotter: Spotter, text: str, which: str = "people") -> list[str]:
+    """The ``people:`` (or ``channels:``) lists a short text names ("我妈" → family)."""
+    scan = Scan(text, spotter.lexicon)
+    table = spotter.people if which == "people" else spotter.channels
+    return [category for category, program in table if scan.spans(program)]

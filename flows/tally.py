@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flows.compare import total
-from flows.counts import parse_count
+from flows.counts import find_counts
 from flows.quantity import AtLeast, count_from_json
 from flows.texts import fold
 
@@ -76,12 +76,11 @@ def parse_tally(text: str, labels: dict[str, list[str]],
             fold(n) in folded for n in names)] or [o for o in people(piece) if o in labels]
         if len(named) != 1:
             return None
-        rest = folded
-        for name in labels[named[0]] + [named[0]]:
-            rest = rest.replace(fold(name), " ")
-        count = parse_count(rest) if rest.strip() else None
-        if rest.strip() and count is None and re.search(r"\d|[一二三四五六七八九十几多]", rest):
+        counts = find_counts(folded)
+        bare = re.findall(r"\d+", folded)
+        if len(counts) > 1 or (not counts and len(bare) > 1):
             return None
+        count = counts[0][2] if counts else (int(bare[0]) if bare else None)
         result[named[0]] = count.to_json() if isinstance(count, AtLeast) else count
     return {o: result[o] for o in ids if o in result} or None
 
