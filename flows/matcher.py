@@ -134,7 +134,7 @@ class Scan:
                     else:
                         spans.append((start, end))
         for spans in found.values():
-            spans.sort()
+            spans.sort(key=lambda span: (span[0], -span[1]))  # the longest first at a start
         self.found = found
 
     def clause_of(self, position: int) -> tuple[int, int]:

@@ -316,7 +316,8 @@ def _values(context: _Context, spot: Spot, start: int, end: int,
         s, e = spans[index]
         if spot.kind == "tally":
             count = _own_count(context, s, e)
-            out.append(({category: _json(count[2]) if count else None}, (s, e)))
+            place = (min(s, count[0]), max(e, count[1])) if count else (s, e)
+            out.append(({category: _json(count[2]) if count else None}, place))
         else:
             out.append((category, (s, e)))
     return out
@@ -338,7 +339,8 @@ def _own_count(context: _Context, start: int, end: int) -> tuple[int, int, Any] 
     return count
 
 
-_CONNECTORS = re.compile(r"[\s,，、.。;；]|\band\b|\bor\b|和|及|还有|還有|以及|跟")
+_CONNECTORS = re.compile(r"[\s,，、.。;；]|\b(?:and|or|my|our|his|her|their|also|even|then)\b|"
+                         r"和|及|还有|還有|以及|跟|我的|我们的|还|也|甚至")
 
 
 def _reach(context: _Context, start: int, end: int, clause: tuple[int, int]) -> tuple[int, int]:
