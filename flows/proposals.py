@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.moments import read_moment
 from flows.pack import Pack
 from flows.quantity import count_from_json, lower
 from flows.spotter import Hit
@@ -23,13 +24,29 @@ def _quote(text: str, start: int, end: int) -> str:
     return words if len(words) <= QUOTE_LIMIT else words[: QUOTE_LIMIT - 1] + "…"
 
 
+def _size(value: Any) -> Any:
+    """What ``pick: max`` compares: a count's lower bound, an amount, a time's moment."""
+    if isinstance(value, str):
+        moment = read_moment(value)
+        if moment is None:
+            return (0, "")
+        order = PARTS_ORDER.get(moment.part or "", 0)
+        return (1, moment.day.isoformat(), moment.at.hour * 60 + moment.at.minute
+                if moment.at else order)
+    if isinstance(value, dict) and "amount" in value:
+        return (1, value["amount"])
+    return (1, lower(count_from_json(value)) or 0)
+
+
+PARTS_ORDER = {"morning": 9 * 60, "noon": 12 * 60, "afternoon": 15 * 60, "evening": 19 * 60,
+               "night": 23 * 60}
+
+
 def _pick(hits: list[Hit], how: str) -> Hit:
     if how == "last":
         return max(hits, key=lambda h: h.start)
     if how == "max":
-        return max(hits, key=lambda h: (lower(count_from_json(h.value) or h.value) or 0
-                                        if not isinstance(h.value, dict) else
-                                        h.value.get("amount", 0), -h.start))
+        return max(hits, key=lambda h: (_size(h.value), -h.start))
     return min(hits, key=lambda h: h.start)
 
 

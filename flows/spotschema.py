@@ -40,7 +40,8 @@ class Spot(Strict):
       ``people:``/``channels:`` lists, for multi and tally questions).
     - ``speaker``: whose words count — ``them`` (the collector; the default), ``me``
       (the person: "I told them to stop") or ``any``.
-    - ``pick``: when a story holds several values, the ``first``, the ``last`` or the ``max``.
+    - ``pick``: when a story holds several values, the ``first`` or ``last`` told, or the
+      ``max`` (the largest count or amount, the latest time).
     - ``without``: word lists whose words, in the same clause, cancel a match (calls to "my
       mother" are not calls to you: ``without: [people]``).
     """
