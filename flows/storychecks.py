@@ -156,10 +156,17 @@ def _check_spot_target(c: Checker, path: tuple[Any, ...], spot_id: str, spot: An
                 c.error((*path, "take"), "spotter", f"none of the {spot.take} lists "
                         f"({', '.join(sorted(table)) or 'none'}) is an option of "
                         f"'{spot.node}'; name the lists after its options")
-        if spot.take == "name" and not any("{name}" in p for ps in spot.patterns.values()
-                                           for p in ps):
-            c.error((*path, "patterns"), "spotter", "take: name needs a {name} slot in its "
-                    "patterns, e.g. \"borrowed from {name}\"")
+            else:
+                for list_id in sorted(set(table) - options):
+                    c.warn((*path, "take"), "spotter", f"{spot.take} list '{list_id}' is not "
+                           f"an option of '{spot.node}', so this spot never proposes it")
+        if spot.take == "name":
+            for lang, patterns in spot.patterns.items():
+                for index, pattern in enumerate(patterns):
+                    if "{name}" not in pattern:
+                        c.error((*path, "patterns", lang, index), "spotter", "take: name "
+                                "needs a {name} slot in each pattern, e.g. "
+                                "\"borrowed from {name}\"")
         if spot.option is not None:
             c.error((*path, "option"), "spotter", "a spot takes either option: or take:")
     elif kind in ("choice", "multi"):
