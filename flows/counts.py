@@ -71,7 +71,17 @@ def _vague(text: str) -> Count | None:
     return None
 
 
+_RANGE = re.compile(r"([一二两兩三四五六七八九])[一二两兩三四五六七八九](十|百|千|万|萬)?")
+_NOT_EVENTS = re.compile(r"号码|號碼|月|小时|小時|钟头|鐘頭|星期|礼拜|禮拜|平台|平臺|app|网贷|網貸|"
+                         r"账户|賬戶|地方|问题|問題|理由|办法|辦法")
+"""Nouns after 个 that count things, not contacts ("一个陌生号码", "两个月")."""
+
+
 def _from_parts(num: str, plus: str | None, more: str | None) -> Count | None:
+    spread = _RANGE.fullmatch(num) or (re.fullmatch(r"十([一二三四五六七八九])[一二三四五六七八九]", num))
+    if spread is not None:  # 二三十 (twenty or thirty), 三四, 十五六: the lower end, at least
+        low = number_value(num[0] + (spread.group(2) or "") if num[0] != "十" else num[:2])
+        return AtLeast(int(low)) if low is not None else None
     value = number_value(num)
     if value is None or value != int(value) or value > 100_000:
         return None
@@ -119,6 +129,8 @@ def find_counts(folded: str, anchors: list[tuple[int, int]] | None = None
         if word in VAGUE_BOUND:
             continue
         if word[0].isascii() and (start == 0 or not folded[start - 1].isspace()):
+            continue
+        if word in ("个", "個") and _NOT_EVENTS.search(folded, end, end + 4):
             continue
         match = _BEFORE.search(folded, max(0, start - 30), start)
         if match is None:

@@ -152,7 +152,11 @@ class Scan:
         """Every match of a program: (start, end, name span or None), by start."""
         cached = self._cache.get(program)
         if cached is None:
-            cached = self._cache[program] = list(self.matches(program))
+            found: dict[int, tuple[int, int, tuple[int, int] | None]] = {}
+            for steps in program:
+                for match in self._one(steps, False):
+                    found.setdefault(match[0], match)
+            cached = self._cache[program] = [found[key] for key in sorted(found)]
         return cached
 
     def matches(self, program: Program, backwards: bool = False

@@ -109,6 +109,8 @@ def find_amounts(folded: str, home: str, anchors: list[tuple[int, int]] | None =
                 continue
             if not match["num"].strip() or match["num"].strip() in ("a", "an", "and"):
                 continue
+            if match.start() > 0 and folded[match.start() - 1] in "几幾数數好":
+                continue  # 几千块: some thousands, no amount to propose
             value = _value(match, home, need_marker=True)
             if value is not None:
                 found[match.start()] = (match.start(), match.end(), value)

@@ -42,8 +42,10 @@ class Spot(Strict):
       (the person: "I told them to stop") or ``any``.
     - ``pick``: when a story holds several values, the ``first`` or ``last`` told, or the
       ``max`` (the largest count or amount, the latest time).
-    - ``without``: word lists whose words, in the same clause, cancel a match (calls to "my
-      mother" are not calls to you: ``without: [people]``).
+    - ``without``: word lists whose words, next to a match or to what it takes, cancel it
+      (calls to "my mother" are not calls to you: ``without: [people]``).
+    - ``default``: the value a ``take`` proposes when the words hold none ("I asked them to
+      stop" without a number: ``default: {at_least: 1}``).
     """
 
     node: Id
@@ -52,6 +54,7 @@ class Spot(Strict):
     speaker: Literal["them", "me", "any"] = "them"
     pick: Literal["first", "last", "max"] = "first"
     without: list[Id] = []
+    default: int | str | dict[str, int | float | str] | None = None
     patterns: Patterns
 
 

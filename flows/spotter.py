@@ -42,6 +42,7 @@ class Spot:
     program: Program
     currency: str
     without: Program | None
+    default: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ def compile_spotter(data: PackData) -> Spotter | None:
         without = [seq for name in spot.without for seq in lists.get(name, [])]
         spots.append(Spot(spot_id, spot.node, node.kind, spot.option, spot.take, spot.speaker,
                           spot.pick, lex.program(_merge(sequences)), node.currency or "",
-                          lex.program(_merge(without)) if without else None))
+                          lex.program(_merge(without)) if without else None, spot.default))
     negation = section.negation
     spotter = Spotter(
         lexicon=lex, spots=tuple(spots),
@@ -243,19 +244,20 @@ def find(spotter: Spotter, text: str, now: dt.datetime) -> list[Hit]:
         enough = _enough(spot)
         backwards = spot.pick == "last" and enough is not None
         seen: set[Any] = set()
-        for start, end, name in scan.matches(spot.program, backwards):
+        matches = scan.matches(spot.program, backwards) if enough is not None else \
+            scan.spans(spot.program)
+        for start, end, name in matches:
             if enough is not None and (len(seen) >= enough):
                 break
             if spot.speaker != "any" and context.speaker(start) != spot.speaker:
                 continue
-            if spot.without is not None:
-                low, high = scan.clause_of(start)
-                if any(low <= s and e <= high for s, e in context.spans(spot.without)):
-                    continue
             negated = context.negated(start)
             if negated and spot.kind != "yesno":
                 continue
             for value, (low, high) in _values(context, spot, start, end, name, negated):
+                if spot.without is not None and _near(context, spot.without, min(low, start),
+                                                      max(high, end)):
+                    continue
                 key = (repr(value), low, high)
                 if key in done:
                     continue  # the same words again, through another pattern
@@ -265,6 +267,16 @@ def find(spotter: Spotter, text: str, now: dt.datetime) -> list[Hit]:
                                 scan.original(high), order))
                 seen.add(value if not isinstance(value, dict) else 1)
     return hits
+
+
+NEAR = 6
+"""How close (characters) a ``without`` word cancels a match: "给我妈打了", "called my mother"."""
+
+
+def _near(context: _Context, program: Program, low: int, high: int) -> bool:
+    clause = context.scan.clause_of(low)
+    return any(max(low - NEAR, clause[0]) <= s and e <= min(high + NEAR, clause[1])
+               for s, e in context.spans(program))
 
 
 def _enough(spot: Spot) -> int | None:
@@ -304,7 +316,9 @@ def _values(context: _Context, spot: Spot, start: int, end: int,
         items = context.values(spot.take, spot.currency)
         found = _nearest(items, *clause, start, end) or _nearest(
             items, *scan.sentence_of(start), start, end)
-        return [(_json(found[2]), (found[0], found[1]))] if found else []
+        if found is None:
+            return [(spot.default, here)] if spot.default is not None else []
+        return [(_json(found[2]), (found[0], found[1]))]
     table = context.spotter.people if spot.take == "people" else context.spotter.channels
     reach = _reach(context, start, end, clause)
     out: list[tuple[Any, tuple[int, int]]] = []
@@ -369,9 +383,16 @@ def _reach(context: _Context, start: int, end: int, clause: tuple[int, int]) -> 
     return start, high
 
 
+_NOT_A_NAME = re.compile(r"(?i)(?:一个|一家|一款|某个|某|这个|那个|个|a|an|one|some|the|this|"
+                         r"that)(?:\s|$)|(?:一个|一家|一款|某个|某|这个|那个)")
+
+
 def _clean_name(raw: str) -> str:
-    """The name as written, cut at the first word that cannot be part of it."""
+    """The name as written, cut at the first word that cannot be part of it; "一个网贷平台"
+    or "a loan app" name nothing."""
     name = raw.strip(" \t'\"“”‘’「」《》()（）")
+    if _NOT_A_NAME.match(name):
+        return ""
     if re.search(r"[A-Za-z]", name) and " " in name:
         words = name.split()
         kept = [w for w in words[:1]]
