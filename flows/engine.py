@@ -158,8 +158,12 @@ def _accept(pack: Pack, state: State, current: str, value: Any, notes: list[Repl
         found = list(dict.fromkeys(cue for cue, word in pack.cue_words if word in folded))
         if found:
             cue_hits[current] = found
-    origins = {k: v for k, v in state.origins.items() if k != current}
-    state = clear(state, current).with_(answers=answers, cue_hits=cue_hits, origins=origins)
+    changes: dict[str, Any] = {"answers": answers, "cue_hits": cue_hits}
+    if current in state.origins:
+        changes["origins"] = {k: v for k, v in state.origins.items() if k != current}
+    if current in state.pending or current in state.pending_counts:
+        changes.update(clear(state, current).pending_fields())
+    state = state.with_(**changes)
     facts = collect(pack, state, state.path)
     return _continue(pack, state, list(state.path), facts, notes, walked_from=current)
 
@@ -194,8 +198,7 @@ def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
         node_id = _next(pack, node_id, facts)
         path.append(node_id)
     was_done = state.status == "done"
-    state = state.with_(path=path, status="done" if node.kind == "end" else "active")
-    state = with_zone(pack, state)
+    state = with_zone(pack, state, path=path, status="done" if node.kind == "end" else "active")
     step = _show(pack, state, replies, facts)
     return Step(step.state, step.replies, completed=node.kind == "end" and not was_done)
 

@@ -60,3 +60,7 @@ class State:
 
     def with_(self, **changes: Any) -> State:
         return replace(self, **changes)
+
+    def pending_fields(self) -> dict[str, Any]:
+        """The ticks-in-progress fields, to copy into another ``with_``."""
+        return {"pending": self.pending, "pending_counts": self.pending_counts}

@@ -159,3 +159,12 @@ def test_tally_buttons_show_counts() -> None:
     assert family.selected and family.label == "Family · at least 10"
     step = act(step, events.Pick("others", "family"))
     assert step.state.pending["others"] == [] and step.state.pending_counts["others"] == {}
+
+
+def test_the_story_fixture_conversation_tests_and_random_walks_pass() -> None:
+    from flows.convtests import random_walk, run_pack_tests
+
+    outcomes = run_pack_tests(story_pack())
+    assert len(outcomes) >= 6
+    assert [o.failures for o in outcomes if not o.passed] == []
+    assert random_walk(story_pack(), runs=300) == []
