@@ -25,7 +25,7 @@ from flows.rewind import fitting_answers, previous_question
 from flows.schema import QUESTION_KINDS
 from flows.state import State
 from flows.texts import clean_input, fold
-from flows.zones import conversation_zone, with_zone
+from flows.zones import conversation_zone, with_zone  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,8 +84,7 @@ def display(pack: Pack, state: State, facts: dict[str, Any]) -> dict[str, Any]:
     """Facts as a user reads them: option labels instead of option ids."""
     shown = dict(facts)
     for node_id in state.path:
-        compiled = pack.nodes[node_id]
-        name, node = compiled.fact, compiled.node
+        name = pack.nodes[node_id].fact
         value = facts.get(name or "")
         if name is None or value is None:
             continue
