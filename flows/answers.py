@@ -85,8 +85,17 @@ def yes_or_no(text: str) -> str | None:
     return None
 
 
+QUALIFIED_CURRENCY = re.compile(
+    r"nt\$|hk\$|us\$|s\$|\b(?:twd|ntd|hkd|usd|sgd|eur|gbp|myr)\b|新台币|新臺幣|台币|台幣|港币|港幣|"
+    r"港元|美元|美金|欧元|歐元|英镑|英鎊|令吉|[€£]")
+"""Currencies a plain number question cannot hold: "NT$20萬" there must be asked again, never
+stored as 200,000 of the pack's own money (an ``amount`` question keeps the currency)."""
+
+
 def _count(node: Node, text: str) -> Any:
     """A count: "15", "三十多次" (at least 30), "数不清" (at least 10), "0" (zero)."""
+    if QUALIFIED_CURRENCY.search(fold(text)):
+        return Invalid("reprompt")
     count = parse_count(text)
     if count is None:
         return _number(node, text)

@@ -168,3 +168,12 @@ def test_the_story_fixture_conversation_tests_and_random_walks_pass() -> None:
     assert len(outcomes) >= 6
     assert [o.failures for o in outcomes if not o.passed] == []
     assert random_walk(story_pack(), runs=300) == []
+
+
+def test_a_plain_number_question_never_stores_foreign_money() -> None:
+    from flows.answers import Invalid, parse_answer
+
+    node = story_pack().nodes["contacts_today"].node
+    for text in ("NT$20萬", "US$500", "3000 HKD", "两万港币"):
+        assert isinstance(parse_answer(node, {}, text, NOW), Invalid), text
+    assert parse_answer(node, {}, "5次", NOW) == 5
