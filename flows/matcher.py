@@ -151,11 +151,17 @@ class Scan:
         """Every match of a program: (start, end, name span or None), by start."""
         cached = self._cache.get(program)
         if cached is None:
-            found: dict[int, tuple[int, int, tuple[int, int] | None]] = {}
-            for steps in program:
-                for match in self._one(steps, False):
-                    found.setdefault(match[0], match)
-            cached = self._cache[program] = [found[key] for key in sorted(found)]
+            if len(program) == 1 and len(program[0]) == 1:  # one set of words: as found
+                spans = self.found.get(program[0][0], ())  # type: ignore[call-overload]
+                seen: set[int] = set()
+                cached = [(s, e, None) for s, e in spans if not (s in seen or seen.add(s))]
+            else:
+                found: dict[int, tuple[int, int, tuple[int, int] | None]] = {}
+                for steps in program:
+                    for match in self._one(steps, False):
+                        found.setdefault(match[0], match)
+                cached = [found[key] for key in sorted(found)]
+            self._cache[program] = cached
         return cached
 
     def matches(self, program: Program, backwards: bool = False
@@ -177,6 +183,10 @@ class Scan:
     def _one(self, steps: tuple[Step, ...], backwards: bool
              ) -> Iterator[tuple[int, int, tuple[int, int] | None]]:
         firsts = self.found.get(steps[0], ())  # type: ignore[call-overload]
+        if len(steps) == 1:
+            for start, end in (reversed(firsts) if backwards else firsts):
+                yield (start, end, None)
+            return
         for start, end in (reversed(firsts) if backwards else firsts):
             matched = self._rest(steps, 1, end)
             if matched is not None:
