@@ -197,26 +197,31 @@ class Scan:
         mark = None
         name: tuple[int, int] | None = None
         text = self.folded
+        found = self.found
+        clauses = self.clauses
         for step in steps[index:]:
-            if isinstance(step, str):
+            if step.__class__ is str:
                 mark = step
                 continue
-            spans = self.found.get(step)
+            spans = found.get(step)  # type: ignore[call-overload]
             if not spans:
                 return None
             position = bisect.bisect_left(spans, (at, -1))
+            if position >= len(spans):
+                return None
+            if mark is None:  # straight on (after a word ending: see below)
+                first = spans[position]
+                if first[0] != at:
+                    return None
+                at = first[1]
+                continue
+            room = GAP_CHARS if mark == "gap" else NAME_CHARS if mark == "name" else \
+                ENDING_CHARS
+            clause_end = clauses[bisect.bisect_right(clauses, at)]
+            limit = min(at + room, clause_end - 1)
             chosen = None
             for start, end in spans[position:]:
-                if mark is None:
-                    if start > at:
-                        break
-                    chosen = (start, end)
-                    break
-                room = GAP_CHARS if mark == "gap" else NAME_CHARS if mark == "name" else \
-                    ENDING_CHARS
-                if start - at > room:
-                    break
-                if not self.same_clause(at, start):
+                if start > limit:
                     break
                 if mark == "ending" and not all(c in _LATIN for c in text[at:start]):
                     continue

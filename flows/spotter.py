@@ -159,16 +159,16 @@ def find(spotter: Spotter, text: str, now: dt.datetime) -> list[Hit]:
         for start, end, name in matches:
             if enough is not None and (len(seen) >= enough):
                 break
-            if spot.speaker != "any" and context.speaker(start) != spot.speaker:
+            negated, speaker = context.denial_and_speaker(start)
+            if spot.speaker != "any" and speaker != spot.speaker:
                 continue
-            negated = context.negated(start)
             if negated and spot.kind != "yesno":
                 continue
             for value, (low, high) in values_of(context, spot, start, end, name, negated):
                 if spot.without is not None and near(context, spot.without, min(low, start),
                                                       max(high, end)):
                     continue
-                key = (repr(value), low, high)
+                key = (str(value) if isinstance(value, dict) else value, low, high)
                 if key in done:
                     continue  # the same words again, through another pattern
                 done.add(key)

@@ -28,6 +28,7 @@ class Context:
         self.spotter, self.scan, self.now = spotter, scan, now
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._values: dict[str, list[tuple[int, int, Any]]] = {}
+        self._said: dict[int, tuple[bool, str]] = {}
 
     def spans(self, program: Program | None) -> list[tuple[int, int]]:
         if program is None:
@@ -69,6 +70,14 @@ class Context:
         first = bisect.bisect_left(spans, (low, -1))
         last = bisect.bisect_left(spans, (high, -1))
         return spans[first:last]
+
+    def denial_and_speaker(self, start: int) -> tuple[bool, str]:
+        """Whether the words at ``start`` are denied, and who says them (once per place:
+        several spots often match at the same words)."""
+        known = self._said.get(start)
+        if known is None:
+            known = self._said[start] = (self.negated(start), self.speaker(start))
+        return known
 
     def negated(self, start: int) -> bool:
         clause_start = self.scan.clause_of(start)[0]
@@ -113,8 +122,15 @@ NEAR = 6
 
 def near(context: Context, program: Program, low: int, high: int) -> bool:
     clause = context.scan.clause_of(low)
-    return any(max(low - NEAR, clause[0]) <= s and e <= min(high + NEAR, clause[1])
-               for s, e in context.spans(program))
+    low, high = max(low - NEAR, clause[0]), min(high + NEAR, clause[1])
+    spans = context.spans(program)
+    first = bisect.bisect_left(spans, (low, -1))
+    for s, e in spans[first:]:
+        if s >= high:
+            return False
+        if e <= high:
+            return True
+    return False
 
 
 def _json(value: Any) -> Any:
