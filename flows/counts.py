@@ -54,6 +54,9 @@ _FIND = re.compile(
     rf"(?:(?P<more>{MORE})\s*)?(?:(?:{APPROX})\s*)?"
     rf"(?P<num>{_NUM})\s*(?P<plus>\+|多|几|幾|来|來|余|餘|or more)?\s*"
     rf"(?:(?P<unit_zh>{UNITS_ZH})|(?:(?:of )?(?P<unit_en>{UNITS_EN})\b))")
+_NUMBERISH = frozenset("0123456789.,+ -abcdefghijklmnopqrstuvwxyz'" + CN_CHARS +
+                       "多几幾来來余餘超过過至少不于於起码碼大概约約差将將近接估计計左右")
+"""Characters a count written before its unit can be made of."""
 _ANCHOR = re.compile("(?=(" + "|".join(re.escape(w) for w in sorted(ANCHOR_WORDS, key=len,
                                                                       reverse=True)) + "))")
 _BEFORE = re.compile(rf"(?:(?P<more>{MORE})\s*)?(?:(?:{APPROX})\s*)?(?P<num>{_NUM})\s*"
@@ -132,7 +135,12 @@ def find_counts(folded: str, anchors: list[tuple[int, int]] | None = None
             continue
         if word in ("个", "個") and _NOT_EVENTS.search(folded, end, end + 4):
             continue
-        match = _BEFORE.search(folded, max(0, start - 30), start)
+        low = start
+        while low > max(0, start - 30) and folded[low - 1] in _NUMBERISH:
+            low -= 1
+        if low == start:
+            continue  # nothing number-like before the unit: "这个", "this time"
+        match = _BEFORE.search(folded, low, start)
         if match is None:
             continue
         value = _from_parts(match["num"].strip(), match["plus"], match["more"])
