@@ -125,11 +125,15 @@ class Console:
         return None
 
     def answer_event(self, text: str) -> events.Event:
+        """"?" is "I don't know" (or "Skip"); "0" goes to the engine, where a count of 0 is
+        zero. "ok" finishes a list (multi, tally, what was understood from the story)."""
         question = self.question
-        if question is not None and text == "0" and question.can_skip:
+        if question is not None and text in ("?", "？") and question.can_skip:
             return events.DontKnow(question.node)
-        if question is not None and question.kind == "multi":
-            if text.casefold() in {"none", "无", "無", "-"}:
+        if question is not None and question.done_label:
+            if text.casefold() in {"none", "无", "無", "-"} and question.kind == "multi":
+                return events.Done(question.node)
+            if text.casefold() in {"ok", "done", "好", "完成"}:
                 return events.Done(question.node)
         return events.Say(text)
 
@@ -141,14 +145,25 @@ class Console:
             elif isinstance(reply, Question):
                 self.question = reply
                 self.say("")
-                self.say(reply.text)
+                lines = reply.text.split("\n")
+                if reply.kind == "confirm" and len(lines) == len(reply.choices) + 1:
+                    lines = [lines[0]] + [("[x] " if c.selected else "[ ] ") + line
+                                          for c, line in zip(reply.choices, lines[1:])]
+                self.say("\n".join(lines))
                 for number, choice in enumerate(reply.choices, start=1):
-                    self.say(f"  {number}. {choice.label}")
+                    if reply.kind == "confirm":  # the text already numbers them, with words
+                        continue
+                    mark = ("[x] " if choice.selected else "[ ] ") if reply.done_label else ""
+                    self.say(f"  {number}. {mark}{choice.label}")
+                if reply.type_hint:
+                    self.say(reply.type_hint)
                 hints = []
                 if reply.kind == "multi":
                     hints.append("numbers separated by commas, or 'none'")
+                if reply.done_label and reply.kind != "multi":
+                    hints.append(f"ok = {reply.done_label}")
                 if reply.can_skip:
-                    hints.append(f"0 = {reply.skip_label}")
+                    hints.append(f"? = {reply.skip_label}")
                 hints += [f"/why = {reply.why_label}", f"/unsafe = {reply.unsafe_label}"]
                 if reply.can_go_back:
                     hints.append(f"/back = {reply.back_label}")

@@ -36,6 +36,10 @@ class Question:
     done_label: str = ""
     why_label: str = ""
     unsafe_label: str = ""
+    tap_hint: str = ""
+    """How to answer with buttons (Telegram shows it under the question)."""
+    type_hint: str = ""
+    """How to answer by typing (the console shows it instead)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from flows.conditions import Condition, parse_condition
+from flows.spotschema import Spotter
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
@@ -131,8 +132,20 @@ class Branch(Strict):
     goto: Id
 
 
-NodeKind = Literal["choice", "multi", "yesno", "text", "number", "datetime", "phone", "info", "end"]
-QUESTION_KINDS = ("choice", "multi", "yesno", "text", "number", "datetime", "phone")
+NodeKind = Literal["choice", "multi", "yesno", "text", "number", "datetime", "phone", "amount",
+                   "tally", "story", "info", "end"]
+QUESTION_KINDS = ("choice", "multi", "yesno", "text", "number", "datetime", "phone", "amount",
+                  "tally", "story")
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+
+
+def _check_currency(value: str) -> str:
+    if not CURRENCY_PATTERN.match(value):
+        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as CNY, USD or TWD")
+    return value
+
+
+Currency = Annotated[str, AfterValidator(_check_currency)]
 
 
 class Node(Strict):
@@ -145,12 +158,20 @@ class Node(Strict):
     ask_if: Cond | None = None
     next: Id | list[Branch] | None = None
     options: list[Option] | None = None
-    max_length: int | None = Field(default=None, ge=1, le=4000)
+    max_length: int | None = Field(default=None, ge=1, le=4096)
     min: float | None = None
     max: float | None = None
     integer: bool = True
     scan_cues: bool = False
     unknown: Text | None = None  # how {fact} reads in texts when the answer is "I don't know"
+    ask: Literal["always", "needed"] = "always"
+    """``needed``: asked only while a rule that is still undecided depends on its answer."""
+    summary: Text | None = None
+    """A few words naming the fact ("Calls to you today") for "Here is what I understood"."""
+    currency: Currency | None = None
+    """amount questions: the currency the question asks in (ISO 4217)."""
+    from_story: Literal["final", "prefill"] = "final"
+    """multi/tally: ``prefill`` still asks, with what the story said already ticked."""
 
 
 class Rule(Strict):
@@ -249,9 +270,10 @@ class PackData(Strict):
     cues: dict[Id, Cue] = {}
     safety: Safety
     incident: dict[IncidentField, Id] = {}
+    spotter: Spotter | None = None
 
 
-SECTIONS_ONCE = ("pack", "safety", "incident")
+SECTIONS_ONCE = ("pack", "safety", "incident", "spotter")
 SECTIONS_MAPPING = ("ui", "conditions", "nodes", "citations", "advice", "channels", "letters", "cues")
 SECTIONS_LIST = ("rules",)
 ALL_SECTIONS = SECTIONS_ONCE + SECTIONS_MAPPING + SECTIONS_LIST

@@ -50,7 +50,7 @@ def texts(c: TextChecker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
         if value:
             yield ("pack", key), value
     for node_id, node in data.nodes.items():
-        for key in ("text", "help", "reprompt", "unknown"):
+        for key in ("text", "help", "reprompt", "unknown", "summary"):
             value = getattr(node, key)
             if value:
                 yield ("nodes", node_id, key), value
@@ -128,6 +128,7 @@ def check_placeholders(c: TextChecker) -> None:
                 base, _, attribute = name.partition(".")
                 if base not in c.facts:
                     c.error(path, "reference", f"text names '{{{name}}}', which is not a fact")
-                elif attribute and attribute not in ATTRIBUTES.get(c.facts[base], ()):
+                elif attribute and attribute not in ATTRIBUTES.get(c.facts[base], ()) and \
+                        c.facts[base] != "tally":
                     c.error(path, "reference", f"text names '{{{name}}}': fact '{base}' has no "
                             f"attribute '{attribute}'")

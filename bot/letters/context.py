@@ -203,7 +203,7 @@ def _labels(pack: Pack, state: State, latest: Mapping[str, Any],
             labels[name] = None
         elif isinstance(value, list):
             labels[name] = separator.join(map(str, value))
-        elif pack.fact_kinds.get(name) == "datetime" and isinstance(value, str):
+        elif pack.fact_kinds.get(name) == "datetime" and isinstance(value, str) and "T" in value:
             labels[name] = value[:16].replace("T", " ")
         else:
             labels[name] = one_line(str(value))
