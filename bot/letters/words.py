@@ -1,13 +1,21 @@
-"""What the desk says when it asks for a letter detail, in each chat language.
+"""What the desk says when it asks for a letter detail, and around a finished letter.
 
 The details are the fixed sender fields of :mod:`flows.letters` (full name, ID number,
-address, phone, loan number), so their wording lives here, shared by Telegram and the
-console, rather than in every pack (a test checks that every field is worded). Each prompt
+address, phone, loan number) and the addressee's name and mailing address for each kind of
+addressee (flows.schema.ADDRESSEE_TYPES), so their wording lives here, shared by Telegram and
+the console, rather than in every pack (a test checks that every field is worded). Each prompt
 says why the detail is needed: a frightened user should never wonder why a bot wants their
-ID number.
+ID number. The "not legal advice" note with the pack's review date goes in the chat message
+that carries a letter, never on the letter itself.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+
+from flows.schema import ADDRESSEE_TYPES
 
 DETAILS: dict[str, dict[str, tuple[str, str]]] = {  # language -> field -> (label, prompt)
     "en": {
@@ -36,9 +44,70 @@ DETAILS: dict[str, dict[str, tuple[str, str]]] = {  # language -> field -> (labe
     },
 }
 
+_PARTIES: dict[str, dict[str, str]] = {  # language -> addressee type -> who it is
+    "en": {"collector": "the debt collector", "lender": "the lender",
+           "regulator": "the regulator's office", "police": "the police station",
+           "telecom_authority": "the telecom authority"},
+    "zh-Hans": {"collector": "催收机构", "lender": "贷款机构", "regulator": "监管部门",
+                "police": "公安机关（派出所）", "telecom_authority": "电信管理部门"},
+    "zh-Hant": {"collector": "催收機構", "lender": "貸款機構", "regulator": "監管部門",
+                "police": "公安機關（派出所）", "telecom_authority": "電信管理部門"},
+}
+_PARTY_WORDS = {  # language -> detail -> (label, prompt), {party} filled in
+    "en": {"name": ("Name of {party}", "The full name of {party}, as it appears on their "
+                    "letters, texts or website. It goes at the top of the letter."),
+           "address": ("Address of {party}", "The mailing address of {party} (on their "
+                       "letters or website), so the letter can be posted to them.")},
+    "zh-Hans": {"name": ("{party}名称", "{party}的全称（见对方的来信、短信或官网），写在信的开头。"),
+                "address": ("{party}地址", "{party}的通讯地址（见对方的来信或官网），信件要寄到这里。")},
+    "zh-Hant": {"name": ("{party}名稱", "{party}的全稱（見對方的來信、短信或官網），寫在信的開頭。"),
+                "address": ("{party}地址", "{party}的通訊地址（見對方的來信或官網），信件要寄到這裡。")},
+}
+_HINT = {"en": "Your report names them \u201c{name}\u201d; if you skip this, the letter uses "
+               "that name.",
+         "zh-Hans": "您的记录里写的是“{name}”；如果跳过，信里就用这个名称。",
+         "zh-Hant": "您的紀錄裡寫的是「{name}」；如果跳過，信裡就用這個名稱。"}
+_DELIVERY = {
+    "en": "Not legal advice: a draft built from what you reported, with guidance last "
+          "reviewed on {date}. Check every fact, fill in any blank, then sign and date it.",
+    "zh-Hans": "这不是法律意见：这是根据您的记录起草的草稿，所依据的指南最近审核于{date}。"
+               "请核对每一项事实、填写空白处，再签名并写上日期。",
+    "zh-Hant": "這不是法律意見：這是根據您的紀錄起草的草稿，所依據的指南最近審核於{date}。"
+               "請核對每一項事實、填寫空白處，再簽名並寫上日期。",
+}
+for _language, _parties in _PARTIES.items():
+    for _kind in ADDRESSEE_TYPES:
+        for _detail, (_label, _prompt) in _PARTY_WORDS[_language].items():
+            DETAILS[_language][f"{_kind}_{_detail}"] = (
+                _label.format(party=_parties[_kind]),
+                _prompt.format(party=_parties[_kind]))
+
+
+def _table(language: str | None) -> str:
+    if language in DETAILS:
+        return language
+    return "zh-Hant" if language and "Hant" in language else \
+        "zh-Hans" if language and language.startswith("zh") else "en"
+
+
 def detail_label(field: str, language: str | None) -> str:
-    return DETAILS.get(language or "en", DETAILS["en"])[field][0]
+    return DETAILS[_table(language)][field][0]
 
 
-def detail_prompt(field: str, language: str | None) -> str:
-    return DETAILS.get(language or "en", DETAILS["en"])[field][1]
+def detail_prompt(field: str, language: str | None, hint: str | None = None) -> str:
+    """Why the detail is asked; ``hint`` (a name from the user's report) says what a skip
+    keeps."""
+    prompt = DETAILS[_table(language)][field][1]
+    if hint:
+        prompt += ("" if _table(language) != "en" else " ") + \
+            _HINT[_table(language)].format(name=hint)
+    return prompt
+
+
+def delivery_note(language: str | None, reviewed_on: dt.date) -> str:
+    """The "not legal advice" line, with the pack's review date, for the chat message that
+    carries a letter (never printed on the letter)."""
+    table = _table(language)
+    locale = {"en": "en", "zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant"}[table]
+    date = format_date(reviewed_on, "long", locale=locale)
+    return _DELIVERY[table].format(date=date)

@@ -16,6 +16,7 @@ from bot.letters.words import DETAILS
 from bot.service import GuidanceService
 from flows import Pack
 from flows.letters import BLANK, SENDER_FIELDS
+from flows.schema import ADDRESSEE_TYPES
 from storage import NewIncident, open_store
 from tests.documents.pdf_inspect import page_texts, squash
 from flows import load_pack
@@ -54,9 +55,10 @@ async def user_with_report(desk: LetterDesk, pack: Pack):  # type: ignore[no-unt
     return user
 
 
-def test_every_sender_field_is_worded_in_every_language() -> None:
+def test_every_sender_and_addressee_detail_is_worded_in_every_language() -> None:
+    parties = {f"{kind}_{detail}" for kind in ADDRESSEE_TYPES for detail in ("name", "address")}
     for table in DETAILS.values():
-        assert set(table) == set(SENDER_FIELDS)
+        assert set(table) == set(SENDER_FIELDS) | parties
         assert all(label and prompt for label, prompt in table.values())
 
 
@@ -76,7 +78,7 @@ async def test_details_are_asked_in_order_skipped_once_and_kept(desk: LetterDesk
     user = await user_with_report(desk, cn_pack)
     assert await desk.has_reports(user)
     fields = desk.fields(user, "police_report")
-    assert fields == tuple(cn_pack.data.letters["police_report"].fields)
+    assert fields == (*cn_pack.data.letters["police_report"].fields, "police_name")
     first = await desk.next_detail(user, "police_report")
     assert first == fields[0]
     await desk.ask(user, "police_report", first)
@@ -117,9 +119,9 @@ async def test_preview_and_files_from_storage(desk: LetterDesk, cn_pack: Pack,
     assert preview.startswith("Police report")  # the English note comes first for an en chat
     assert "惠今金融" in preview and "张三" in preview
     name, pdf = await desk.file(user, "police_report", "pdf")
-    assert name.endswith("-2026-11-28.pdf") and "惠今金融" in name
+    assert name == "报案材料-2026-11-28.pdf"  # short, and never what the user typed
     text = "".join(page_texts(pdf))
-    assert "张三" in text and "2026-11-2722:30" in text  # annex row: local date and time
+    assert "张三" in text and "2026年11月27日22:30" in text  # annex row: local date and time
     paths = await desk.write(user, "police_report", tmp_path / "out")
     assert [p.suffix for p in paths] == [".pdf", ".docx"] and all(p.stat().st_size for p in paths)
     body = squash("\n".join(p.text for p in docx.Document(io.BytesIO(paths[1].read_bytes()))
