@@ -18,7 +18,8 @@ from bot.letters.style import COLUMN_WIDTHS, HouseStyle, style_for
 from flows.letters import BLANK, LetterContext, letter_of, render_letter_text
 from flows.pack import Pack
 
-SIGNATURE_LINE = "_" * 24
+SIGNATURE_LINE = "_" * 16
+"""Where the sender signs by hand (longer than a blank, ``________``, on purpose)."""
 SENDER_ORDER = ("id_number", "phone", "address")  # after the name; loan_number is the reference
 
 
@@ -96,7 +97,7 @@ def _signature(style: HouseStyle, context: LetterContext) -> TextBlock:
         return TextBlock((SIGNATURE_LINE, context["sender"]["full_name"], context["today"]),
                          space_before=2.0)
     role = style.roles.get(context["addressee"]["type"], style.roles[""])
-    return TextBlock((style.signature.format(role=role) + BLANK,
+    return TextBlock((style.signature.format(role=role) + SIGNATURE_LINE,
                       style.signed_name.format(name=context["sender"]["full_name"]),
                       style.signed_date.format(date=context["today"])),
                      align="end", space_before=1.5)

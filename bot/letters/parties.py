@@ -3,8 +3,9 @@
 A letter declares its addressee (flows.schema.Addressee): a collector, a lender, a regulator,
 the police or a telecom authority. The party's name and mailing address are asked once and
 kept in the user's profile under ``<type>_name`` / ``<type>_address`` (so a second letter to
-the same collector does not ask again). A name the user skipped falls back to the pack's fixed
-name, then to the name in the user's report (agency for a collector, lender for a lender).
+the same collector does not ask again). A name the pack fixes (a national centre) is never
+asked and always printed; a name the user skipped falls back to the name in the user's report
+(agency for a collector, lender for a lender).
 
 Dates: a letter writes every date one way, the Babel "long" format of its language
 (November 28, 2026 / 2026年11月28日), and times as its language does (11:10 PM / 23:10).
@@ -62,7 +63,8 @@ def addressee(pack: Pack, letter: Letter, profile: Mapping[str, str],
         return value or None
 
     fixed = pack.text(letter.addressee.name, language) if letter.addressee.name else None
-    name = given("name") or fixed or report_name(letter, names) or BLANK
+    # a fixed name wins: "regulator_name" given for a state AG must not rename the CFPB
+    name = fixed or given("name") or report_name(letter, names) or BLANK
     return {"type": kind, "name": name, "address": given("address") or BLANK}
 
 
