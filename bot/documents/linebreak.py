@@ -72,12 +72,23 @@ _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # words, e.g. "voic
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}<>,.;:!?"
 
 
-@functools.lru_cache(maxsize=8)
 def _dictionary(language: str) -> pyphen.Pyphen:
     """Hyphenation patterns for the language's Latin words (English inside Chinese text)."""
     tag = language.replace("-", "_")
     found = pyphen.language_fallback(tag) if not tag.startswith("zh") else None
-    return pyphen.Pyphen(lang=found or "en_US")
+    return _patterns(found or "en_US")
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(name: str) -> pyphen.Pyphen:
+    """Loading a dictionary takes ~0.3 s: once per process (prepare_hyphenation at start)."""
+    return pyphen.Pyphen(lang=name)
+
+
+def prepare_hyphenation(*languages: str) -> None:
+    """Load the hyphenation patterns now, so the first letter that needs them does not wait."""
+    for language in languages or ("en",):
+        _dictionary(language)
 
 
 def _break_points(token: str, language: str) -> list[tuple[int, bool]]:
