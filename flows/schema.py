@@ -215,11 +215,15 @@ class Addressee(Strict):
     name: Text | None = None
 
 
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]')
+
+
 def _check_file_name(value: str) -> str:
-    if not re.fullmatch(r"[^\\/:*?\"<>|\s.][^\\/:*?\"<>|\s]{0,38}[^\\/:*?\"<>|\s.]?", value):
+    if (not value or len(value) > 40 or _NOT_IN_FILE_NAMES.search(value)
+            or value[0] == "." or value[-1] == "."):
         raise ValueError(f"'{value}' cannot be a file name: use up to 40 letters, digits or "
-                         "hyphens, without spaces, dots at the ends or any of \\ / : * ? \" < > |"
-                         " (e.g. complaint-lender or 投诉信)")
+                         "hyphens, without spaces, dots at the ends or any of \\ / : * ? \" "
+                         "< > | (e.g. complaint-lender or 投诉信)")
     return value
 
 

@@ -166,3 +166,40 @@ async def test_a_letter_is_dated_in_the_users_own_time_zone(tmp_path: Path) -> N
         assert (await desk.context(user, letter))["date"] == "2026-11-28"
     finally:
         await store.close()
+
+
+async def test_a_skipped_detail_is_not_asked_for_the_next_letter(desk: LetterDesk,
+                                                                 cn_pack: Pack) -> None:
+    user = await user_with_report(desk, cn_pack)
+    first = await desk.next_detail(user, "police_report")
+    assert first == "full_name"
+    await desk.give(user, Pending("police_report", "full_name"), "张三")
+    await desk.skip(user, Pending("police_report", "id_number"))  # not for a collector's eyes
+    asked = []
+    field = await desk.next_detail(user, "regulator_complaint")
+    while field is not None:
+        asked.append(field)
+        field = await desk.skip(user, Pending("regulator_complaint", field))
+    assert "id_number" not in asked and "full_name" not in asked  # given or skipped: not again
+    assert asked[-2:] == ["regulator_name", "regulator_address"]  # the addressee's, last
+    assert await desk.next_detail(user, "regulator_complaint") is None
+    assert "letter_skipped" not in await desk.details(user)  # bookkeeping is not a detail
+    await desk.forget_details(user, desk.fields(user, "regulator_complaint"))  # re-enter
+    assert await desk.next_detail(user, "regulator_complaint") == "full_name"
+
+
+async def test_the_addressees_name_from_the_report_is_offered_and_used(
+        desk: LetterDesk, cn_pack: Pack) -> None:
+    from bot.letters.words import detail_prompt
+
+    user = await user_with_report(desk, cn_pack)
+    assert await desk.hint(user, "lender_complaint", "lender_name") == "惠今金融"
+    assert await desk.hint(user, "lender_complaint", "lender_address") is None
+    assert "惠今金融" in detail_prompt("lender_name", "zh-Hans", "惠今金融")
+    await desk.skip(user, Pending("lender_complaint", "lender_name"))
+    context = await desk.context(user, "lender_complaint")
+    assert context["addressee"]["name"] == "惠今金融"  # skipped: the report's name
+    await desk.service.store.set_profile_field(user.id, "lender_name", "惠今金融信息服务有限公司")
+    context = await desk.context(user, "lender_complaint")
+    assert context["addressee"]["name"] == "惠今金融信息服务有限公司"
+    assert context["addressee"]["address"] == BLANK
