@@ -57,18 +57,17 @@ def render_docx(doc: LetterDocument) -> bytes:
     _styled(document, _xml_safe(doc.title), "Title")
     for block in doc.front:
         _text_block(document, block, width)
-    last: WordParagraph | None = None
+    body: list[WordParagraph] = []
     for part in parse_body(_xml_safe(doc.body)):
         if isinstance(part, Heading):
-            last = _styled(document, part.text, "Heading1")
+            body.append(_styled(document, part.text, "Heading1"))
         elif isinstance(part, Paragraph):
-            last = document.add_paragraph("\n".join(part.lines))  # "\n": a line break
+            body.append(document.add_paragraph("\n".join(part.lines)))  # "\n": a line break
         elif isinstance(part, BulletList):
-            for item in part.items:
-                last = _styled(document, item, "ListBullet")
+            body += [_styled(document, item, "ListBullet") for item in part.items]
     closing = [_text_block(document, block, width) for block in doc.closing]
-    if closing and last is not None:  # the signature never starts a page alone
-        for paragraph in [last, *closing[:-1]]:
+    if closing:  # the signature never starts a page alone: it comes with the closing words
+        for paragraph in [*body[-2:], *closing[:-1]]:  # ("Sincerely,") and the text before
             paragraph.paragraph_format.keep_with_next = True
     if doc.annex is not None and doc.annex.printed:
         _annex(document, doc.annex, width)
