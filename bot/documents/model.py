@@ -12,7 +12,10 @@ import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-CREATOR = "CallShield"  # written as the creating application / author in both formats
+CREATOR = ""
+"""The author and creating application written into both formats: none. Nothing of the product
+is on a letter, its file properties included: whoever receives it must not learn that the
+sender drafted it with a bot."""
 # Used when LetterDocument.created_at is None, so equal input gives equal bytes.
 PLACEHOLDER_CREATED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 PAGE_LABEL_FIELDS = frozenset({"page", "pages"})

@@ -138,7 +138,8 @@ def render_pdf(doc: LetterDocument) -> bytes:
         pdf = _LetterPDF(doc)
         pdf.set_title(doc.title)
         pdf.set_lang(doc.language)
-        pdf.set_creator(CREATOR)
+        if CREATOR:
+            pdf.set_creator(CREATOR)
         pdf.set_creation_date(doc.created)
         pdf.set_text_color(*TEXT)
         rows = letter_rows(_printable(doc), pdf.wrap_for, pdf.epw)

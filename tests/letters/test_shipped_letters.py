@@ -71,6 +71,7 @@ def test_text_and_preview_match_their_goldens(pack_id: str, letter_id: str,
 def test_pdf_page_one_looks_like_its_golden(pack_id: str, letter_id: str, language: str) -> None:
     pack = shipped(pack_id)
     _, pdf = render_file(pack, letter_id, context(pack, letter_id, language), "pdf", TEMPLATES)
+    assert b"CallShield" not in pdf  # nothing of the product, not even in the properties
     check_image(GOLDEN / pack_id / f"{letter_id}.{language}.page1.png", page_image(pdf))
 
 
@@ -95,6 +96,9 @@ def test_docx_structure_matches_its_golden(pack_id: str, letter_id: str, languag
     pack = shipped(pack_id)
     _, data = render_file(pack, letter_id, context(pack, letter_id, language), "docx",
                           TEMPLATES)
+    properties = docx.Document(io.BytesIO(data)).core_properties
+    assert "CallShield" not in f"{properties.author}{properties.last_modified_by}" \
+        f"{properties.comments}{docx_structure(data)}"
     check_text(GOLDEN / pack_id / f"{letter_id}.{language}.docx.txt", docx_structure(data))
 
 
