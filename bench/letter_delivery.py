@@ -45,7 +45,8 @@ TARGET_MS = 300
 PROFILE = {"full_name": "Maria Delgado", "address": "12 Main Street, Springfield, NY 10001",
            "phone": "(212) 555-0100", "loan_number": "AC-77120", "id_number": "310101199001011234",
            "collector_name": "Swift Recovery LLC",
-           "collector_address": "PO Box 100, Dallas, TX 75201", "police_name": "上海市公安局某派出所"}
+           "collector_address": "PO Box 100, Dallas, TX 75201",
+           "police_name": "上海市公安局某派出所"}
 
 
 async def seed(database: Path, pack_id: str, contacts: int = 6) -> None:
@@ -64,7 +65,8 @@ async def seed(database: Path, pack_id: str, contacts: int = 6) -> None:
         user = await service.set_jurisdiction(user, pack_id)
         for index in range(contacts):
             when = f"2026-11-{10 + index:02d}T{8 + index * 2:02d}:15:00-05:00"
-            facts = {**known, "contact_time": when, "channel": "call", "caller_number": "(800) 555-0199",
+            facts = {**known, "contact_time": when, "channel": "call",
+                     "caller_number": "(800) 555-0199",
                      "description": f"Call number {index + 1} about the debt"}
             facts = {k: v for k, v in facts.items() if k in pack.fact_kinds}
             await store.add_incident(user.id, NewIncident(
@@ -83,8 +85,10 @@ def start_bot(server: FakeBotApi, folder: Path) -> subprocess.Popen[bytes]:
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.api_root,
                CALLSHIELD_DATABASE=str(folder / "bot.sqlite3"), CALLSHIELD_POLL_TIMEOUT="10",
                PTB_TIMEDELTA="1", CALLSHIELD_LOG_LEVEL="WARNING")
-    log = (Path(os.environ["BENCH_LOG"]) if "BENCH_LOG" in os.environ else folder / "bot.log").open("ab")
-    return subprocess.Popen([sys.executable, *os.environ.get("BENCH_PY_ARGS", "").split(), "-m", "bot.cli", "run"], cwd=ROOT, env=env,
+    log_path = Path(os.environ["BENCH_LOG"]) if "BENCH_LOG" in os.environ else folder / "bot.log"
+    log = log_path.open("ab")
+    python = [sys.executable, *os.environ.get("BENCH_PY_ARGS", "").split()]
+    return subprocess.Popen([*python, "-m", "bot.cli", "run"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
 
 

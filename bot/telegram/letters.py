@@ -165,6 +165,7 @@ class LetterScreens:
         pack = self.desk.service.pack_for(user)
         assert pack is not None
         title = pack.text(pack.data.letters[letter].title, user.language or "")
-        caption = html.escape(f"{title}\n\n{delivery_note(user.language, self._reviewed_on(user))}")
+        note = delivery_note(user.language, self._reviewed_on(user))
+        caption = html.escape(f"{title}\n\n{note}")
         await send.document(InputFile(data, filename=name), caption)
         logger.info("chat %s: letter sent (%s)", send.chat_id, kind)

@@ -96,7 +96,8 @@ def test_every_character_embeds_the_full_fonts_glyph_and_width(text: str) -> Non
 def test_characters_sharing_a_glyph_keep_their_own_code() -> None:
     data = one_page("甲\u3000乙\u2003丙")
     font = embedded(data)
-    assert sorted(font["text"].values()) == sorted(set("字形 甲\u3000乙\u2003丙"))  # fpdf2 always maps a space
+    # fpdf2 always maps a space
+    assert sorted(font["text"].values()) == sorted(set("字形 甲\u3000乙\u2003丙"))
     assert "甲\u3000乙\u2003丙" in reader(data).pages[0].extract_text()
 
 

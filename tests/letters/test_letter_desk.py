@@ -14,13 +14,12 @@ import pytest
 from bot.letters.desk import MAX_DETAIL, PENDING_KEY, DetailRejected, LetterDesk, Pending
 from bot.letters.words import DETAILS
 from bot.service import GuidanceService
-from flows import Pack
+from flows import Pack, load_pack
 from flows.letters import BLANK, SENDER_FIELDS
 from flows.schema import ADDRESSEE_TYPES
 from storage import NewIncident, open_store
-from tests.documents.pdf_inspect import page_texts, squash
-from flows import load_pack
 from tests.conftest import ROOT
+from tests.documents.pdf_inspect import page_texts, squash
 from tests.letters.conftest import TEMPLATES
 
 NOW = dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.UTC)  # 23:00 in Shanghai

@@ -22,7 +22,8 @@ def test_the_12378_complaint_lists_the_forms_fields_in_order() -> None:
                             profile=PROFILES["cn"], today=TODAY)
     text = preview_text(pack, "regulator_complaint", context, "zh-Hans", TEMPLATES)
     labels = ["投诉人姓名：\n张三", "证件号码：\n310101199001011234", "联系电话：\n139 0000 0000",
-              "联系地址：\n上海市浦东新区某路1号", "被投诉机构：\n惠今金融", "借款合同号或账号：\nHJ-2026-0042",
+              "联系地址：\n上海市浦东新区某路1号", "被投诉机构：\n惠今金融",
+              "借款合同号或账号：\nHJ-2026-0042",
               "投诉事项：\n我就惠今金融", "投诉请求：\n- 依法核查"]
     places = [text.index(label) for label in labels]
     assert places == sorted(places), "the form's fields, in the form's order"

@@ -16,8 +16,13 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from bot.letters import build_context, letter_document, preview_text, render_files
-from bot.letters import write_letter_files
+from bot.letters import (
+    build_context,
+    letter_document,
+    preview_text,
+    render_files,
+    write_letter_files,
+)
 from flows import Pack
 from flows.letters import BLANK, LetterContext
 from tests.letters.conftest import PROFILES, TEMPLATES, TODAY, make_incident, sample_incidents
