@@ -53,15 +53,28 @@ _PARTIES: dict[str, dict[str, str]] = {  # language -> addressee type -> who it 
     "zh-Hant": {"collector": "催收機構", "lender": "貸款機構", "regulator": "監管部門",
                 "police": "公安機關（派出所）", "telecom_authority": "電信管理部門"},
 }
-_PARTY_WORDS = {  # language -> detail -> (label, prompt), {party} filled in
-    "en": {"name": ("Name of {party}", "The full name of {party}, as it appears on their "
-                    "letters, texts or website. It goes at the top of the letter."),
-           "address": ("Address of {party}", "The mailing address of {party} (on their "
-                       "letters or website), so the letter can be posted to them.")},
-    "zh-Hans": {"name": ("{party}名称", "{party}的全称（见对方的来信、短信或官网），写在信的开头。"),
-                "address": ("{party}地址", "{party}的通讯地址（见对方的来信或官网），信件要寄到这里。")},
-    "zh-Hant": {"name": ("{party}名稱", "{party}的全稱（見對方的來信、短信或官網），寫在信的開頭。"),
-                "address": ("{party}地址", "{party}的通訊地址（見對方的來信或官網），信件要寄到這裡。")},
+_WHERE = {  # language -> addressee type -> where the user finds the party's name and address
+    "en": {"collector": "on their letters, texts or website",
+           "lender": "on their letters, your loan contract or their website",
+           "regulator": "the office you send it to, as its website gives it",
+           "police": "the station where you report it",
+           "telecom_authority": "on its website"},
+    "zh-Hans": {"collector": "见对方的来信、短信或官网", "lender": "见借款合同、对方来信或官网",
+                "regulator": "寄往哪个监管机构，如“国家金融监督管理总局××监管局”，见其官网",
+                "police": "您去报案的派出所，如“××市公安局××派出所”", "telecom_authority": "见其官网"},
+    "zh-Hant": {"collector": "見對方的來信、短信或官網", "lender": "見借款合同、對方來信或官網",
+                "regulator": "寄往哪個監管機構，如「國家金融監督管理總局××監管局」，見其官網",
+                "police": "您去報案的派出所，如「××市公安局××派出所」", "telecom_authority": "見其官網"},
+}
+_PARTY_WORDS = {  # language -> detail -> (label, prompt), {party} and {where} filled in
+    "en": {"name": ("Name of {party}", "The full name of {party} ({where}). It goes at the "
+                    "top of the letter."),
+           "address": ("Address of {party}", "The mailing address of {party} ({where}), so "
+                       "the letter can be posted to them.")},
+    "zh-Hans": {"name": ("{party}名称", "{party}的全称（{where}），写在信的开头。"),
+                "address": ("{party}地址", "{party}的通讯地址（{where}），信件要寄到这里。")},
+    "zh-Hant": {"name": ("{party}名稱", "{party}的全稱（{where}），寫在信的開頭。"),
+                "address": ("{party}地址", "{party}的通訊地址（{where}），信件要寄到這裡。")},
 }
 _HINT = {"en": "Your report names them \u201c{name}\u201d; if you skip this, the letter uses "
                "that name.",
@@ -80,7 +93,7 @@ for _language, _parties in _PARTIES.items():
         for _detail, (_label, _prompt) in _PARTY_WORDS[_language].items():
             DETAILS[_language][f"{_kind}_{_detail}"] = (
                 _label.format(party=_parties[_kind]),
-                _prompt.format(party=_parties[_kind]))
+                _prompt.format(party=_parties[_kind], where=_WHERE[_language][_kind]))
 
 
 def _table(language: str | None) -> str:
