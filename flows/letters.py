@@ -52,6 +52,8 @@ class Sender(TypedDict):
     address: str
     phone: str
     loan_number: str
+    city: str  # the town where the user signs, printed with the date (a letter asks for it
+    # only when its fields: list it)
 
 
 class AddresseeContext(TypedDict):

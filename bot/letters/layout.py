@@ -44,7 +44,7 @@ def letter_document(pack: Pack, letter_id: str, context: LetterContext,
     signature = _signature(style, context)
     enclosures = _enclosures(style, context)
     if style.western:
-        head = [sender, TextBlock((context["today"],), space_before=1.0)]
+        head = [sender, TextBlock((dated(style, context),), space_before=1.0)]
         head += [TextBlock(addressee.lines, space_before=1.0)] if addressee.lines else []
         head += reference
         front: list[TextBlock] = []
@@ -99,8 +99,16 @@ def _signature(style: HouseStyle, context: LetterContext) -> TextBlock:
     role = style.roles.get(context["addressee"]["type"], style.roles[""])
     return TextBlock((style.signature.format(role=role) + SIGNATURE_LINE,
                       style.signed_name.format(name=context["sender"]["full_name"]),
-                      style.signed_date.format(date=context["today"])),
+                      style.signed_date.format(date=dated(style, context))),
                      align="end", space_before=1.5)
+
+
+def dated(style: HouseStyle, context: LetterContext) -> str:
+    """The date, with the place when the user gave the town they sign in (``city``)."""
+    place = context["sender"]["city"]
+    if place == BLANK:
+        return context["today"]
+    return style.dated.format(place=place, date=context["today"])
 
 
 def signature_text(context: LetterContext) -> str:

@@ -33,6 +33,7 @@ class HouseStyle:
     signature: str  # {role}
     signed_name: str  # {name}
     signed_date: str  # {date}
+    dated: str  # {place} {date}: the date with the place the user signs in
     form_intro: str  # {form}
 
 
@@ -47,7 +48,8 @@ _STYLES = {
         address="地址：{address}",
         sender_labels={"id_number": "身份证号：", "phone": "联系电话：", "address": "联系地址："},
         roles=_ZH_ROLES, signature="{role}（签名）：", signed_name="姓名：{name}",
-        signed_date="日期：{date}", form_intro="{form}：请按顺序把下面各项复制到表单对应的栏目。"),
+        signed_date="日期：{date}", dated="{date}于{place}",
+        form_intro="{form}：请按顺序把下面各项复制到表单对应的栏目。"),
     "zh-Hant": HouseStyle(
         western=False, annex_name="聯繫記錄", annex_title="附件：聯繫記錄（共 {count} 次）",
         columns=("日期", "時間", "方式", "號碼", "對方", "經過"),
@@ -58,6 +60,7 @@ _STYLES = {
         roles={"collector": "發函人", "lender": "發函人", "regulator": "投訴人",
                "police": "報案人", "telecom_authority": "舉報人", "": "發函人"},
         signature="{role}（簽名）：", signed_name="姓名：{name}", signed_date="日期：{date}",
+        dated="{date}於{place}",
         form_intro="{form}：請按順序把下面各項複製到表單對應的欄目。"),
     "en": HouseStyle(
         western=True, annex_name="Record of contacts",
@@ -66,7 +69,7 @@ _STYLES = {
         page_label="Page {page} of {pages}", reference="Re: Account number {number}",
         enclosures="Enclosures:", digest="{name} (SHA-256: {digest})", addressee="{name}",
         address="{address}", sender_labels={}, roles={},
-        signature="", signed_name="{name}", signed_date="{date}",
+        signature="", signed_name="{name}", signed_date="{date}", dated="{place}, {date}",
         form_intro="{form}: copy each part below into the form's field of the same name, "
                    "in this order."),
 }

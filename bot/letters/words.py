@@ -27,6 +27,8 @@ DETAILS: dict[str, dict[str, tuple[str, str]]] = {  # language -> field -> (labe
         "phone": ("Phone", "A phone number where you can be reached about this complaint."),
         "loan_number": ("Loan number", "The loan or contract number (in the lender's app or "
                         "contract). It tells them exactly which account you mean."),
+        "city": ("Town or city", "The town or city where you sign the letter. It is written "
+                 "next to the date."),
     },
     "zh-Hans": {
         "full_name": ("姓名", "您的姓名（与身份证一致），写在信末作为署名。"),
@@ -34,6 +36,7 @@ DETAILS: dict[str, dict[str, tuple[str, str]]] = {  # language -> field -> (labe
         "address": ("地址", "您的通讯地址，书面答复可以寄到这里。"),
         "phone": ("电话", "就这次投诉联系您的电话号码。"),
         "loan_number": ("借款编号", "借款或合同编号（在贷款App或合同里），让对方准确知道是哪笔借款。"),
+        "city": ("签署地点", "您在哪个城市签署这封信，写在日期旁边。"),
     },
     "zh-Hant": {
         "full_name": ("姓名", "您的姓名（與身分證一致），寫在信末作為署名。"),
@@ -41,6 +44,7 @@ DETAILS: dict[str, dict[str, tuple[str, str]]] = {  # language -> field -> (labe
         "address": ("地址", "您的通訊地址，書面答覆可以寄到這裡。"),
         "phone": ("電話", "就這次投訴聯繫您的電話號碼。"),
         "loan_number": ("借款編號", "借款或合約編號（在貸款App或合約裡），讓對方準確知道是哪筆借款。"),
+        "city": ("簽署地點", "您在哪個城市簽署這封信，寫在日期旁邊。"),
     },
 }
 

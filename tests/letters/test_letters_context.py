@@ -113,7 +113,8 @@ def test_sender_fields_missing_are_blanks_and_text_is_one_line(cn_pack: Pack) ->
     context = build_context(cn_pack, "police_report", today=TODAY,
                             profile={"full_name": " 张三\n# 标题 ", "phone": ""})
     assert context["sender"] == {"full_name": "张三 # 标题", "id_number": BLANK,
-                                 "address": BLANK, "phone": BLANK, "loan_number": BLANK}
+                                 "address": BLANK, "phone": BLANK, "loan_number": BLANK,
+                                 "city": BLANK}
     assert (context["lender"], context["agency"]) == (BLANK, BLANK)
     assert context["letter"]["recipient"] == "________派出所"
 
@@ -157,7 +158,8 @@ def test_missing_fields_are_the_letters_fields_not_given(cn_pack: Pack) -> None:
                                                      "police_address": "y"}) == []
     assert missing_fields(cn_pack, "report_12321", {"full_name": "张三", "phone": "  "}) == \
         ["phone"]
-    assert set(SENDER_FIELDS) == {"full_name", "id_number", "address", "phone", "loan_number"}
+    assert set(SENDER_FIELDS) == {"full_name", "id_number", "address", "phone", "loan_number",
+                                  "city"}
 
 
 def test_a_saved_state_of_another_pack_version_is_not_trusted(cn_pack: Pack) -> None:

@@ -160,3 +160,18 @@ def test_file_names_are_short_the_same_for_both_formats_and_never_user_text() ->
             assert stems.pop().endswith("-2026-11-28")
             assert not any(typed in names[0] for typed in (ctx["lender"], ctx["agency"],
                                                            *PROFILES[pack_id].values()))
+
+
+@pytest.mark.parametrize(("pack_id", "letter_id", "dated"), [
+    ("us", "cease_communication", "Springfield, November 28, 2026"),
+    ("cn", "police_report", "日期：2026年11月28日于上海"),
+])
+def test_the_place_goes_with_the_date_when_the_user_gave_it(pack_id: str, letter_id: str,
+                                                            dated: str) -> None:
+    pack = shipped(pack_id)
+    language = pack.data.letters[letter_id].language
+    plain = letter_text(pack, letter_id, context(pack, letter_id, language), TEMPLATES)
+    assert dated not in plain  # no place given: the date alone
+    city = {"us": "Springfield", "cn": "上海"}[pack_id]
+    given = context(pack, letter_id, language, {**PROFILES[pack_id], "city": city})
+    assert dated in letter_text(pack, letter_id, given, TEMPLATES).splitlines()
