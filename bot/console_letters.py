@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterDesk, Pending
-from bot.letters.words import detail_label, detail_prompt
+from bot.letters.words import delivery_note, detail_label, detail_prompt
 from storage import UserRow
 
 Say = Callable[[str], None]
@@ -61,6 +61,9 @@ class ConsoleLetters:
         self.say("Files written / 文件已保存:")
         for path in paths:
             self.say(f"  {path}")
+        pack = self.desk.service.pack_for(user)
+        if pack is not None:  # the letter carries no such note: it is said here
+            self.say(delivery_note(user.language, pack.data.pack.reviewed_on))
 
     async def _ask_details(self, user: UserRow, letter: str) -> bool:
         """Ask each missing detail once; False when input ended (nothing is written then)."""
@@ -69,7 +72,8 @@ class ConsoleLetters:
         while field is not None:
             pending = Pending(letter, field)
             await self.desk.ask(user, letter, field)
-            self.say(f"{detail_label(field, lang)}: {detail_prompt(field, lang)}")
+            hint = await self.desk.hint(user, letter, field)
+            self.say(f"{detail_label(field, lang)}: {detail_prompt(field, lang, hint)}")
             line = self.read(f"  (Enter = skip, at most {MAX_DETAIL} characters) > ")
             if line is None:
                 await self.desk.ask(user, letter, None)

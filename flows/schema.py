@@ -91,7 +91,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+PageSize = Literal["A4", "Letter"]
+LETTER_SIZE_JURISDICTIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR",
+                                       "PA", "DO", "PR", "SV", "NI", "HN", "BZ"})
+"""Where paper is US Letter by habit; every other jurisdiction prints on A4."""
+
+
 class PackMeta(Strict):
+    """``page_size`` (A4 or Letter): the paper of the pack's letters; without it, Letter for
+    the jurisdictions in LETTER_SIZE_JURISDICTIONS (the United States...), A4 elsewhere."""
+
     id: Id
     jurisdiction: str = Field(min_length=2, max_length=16)
     name: Text
@@ -108,6 +117,13 @@ class PackMeta(Strict):
     """Hosts whose pages are official texts for this jurisdiction (a legislature, a
     government, a regulator, a court); every link shown to users must be on one of them or a
     subdomain (flows/lawchecks.py)."""
+    page_size: PageSize | None = None
+
+    @property
+    def paper(self) -> PageSize:
+        if self.page_size is not None:
+            return self.page_size
+        return "Letter" if self.jurisdiction.upper() in LETTER_SIZE_JURISDICTIONS else "A4"
 
 
 class Option(Strict):
@@ -229,12 +245,70 @@ class Channel(Strict):
     url: Url | None = None
 
 
+AddresseeType = Literal["collector", "lender", "regulator", "police", "telecom_authority"]
+ADDRESSEE_TYPES: tuple[str, ...] = AddresseeType.__args__  # type: ignore[attr-defined]
+PartyDetail = Literal["name", "address"]
+
+
+class Addressee(Strict):
+    """Whom a letter goes to: the kind of party (scope rules test it as ``addressee.type``)
+    and which of its details the bot asks the user for, each skippable. ``name`` fixes the
+    party's name (e.g. a national reporting centre), which is then never asked."""
+
+    type: AddresseeType
+    ask: list[PartyDetail] = ["name", "address"]
+    name: Text | None = None
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]')
+
+
+def _check_file_name(value: str) -> str:
+    if (not value or len(value) > 40 or _NOT_IN_FILE_NAMES.search(value)
+            or value[0] == "." or value[-1] == "."):
+        raise ValueError(f"'{value}' cannot be a file name: use up to 40 letters, digits or "
+                         "hyphens, without spaces, dots at the ends or any of \\ / : * ? \" "
+                         "< > | (e.g. complaint-lender or 投诉信)")
+    return value
+
+
+class FormField(Strict):
+    """One field of a regulator's web form, in the form's order: its label, and what goes in
+    it — ``value``, a name of the letter context (``sender.full_name``, ``addressee.name``,
+    ``lender``...), or ``block``, a ``{% block %}`` of the letter's template."""
+
+    label: Text
+    value: str | None = Field(default=None, pattern=r"^[a-z_]+(\.[a-z_]+)?$")
+    block: Id | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        if (self.value is None) == (self.block is None):
+            raise ValueError("give a form field either value: (a context name such as "
+                             "sender.full_name) or block: (a template block), not both")
+
+
+class Form(Strict):
+    """The web form the letter's text is pasted into (12378, CFPB, a state AG...)."""
+
+    name: Text
+    fields: list[FormField] = Field(min_length=1)
+
+
 class Letter(Strict):
+    """``title`` is the menu label in the chat; ``formal_title`` the title printed on the
+    letter (else ``title``); ``file_name`` the short stem of its files (else the letter id);
+    ``page_size`` overrides the pack's paper; ``form`` lists a web form's fields."""
+
     title: Text
     template: str = Field(min_length=1)
     language: Language
     recipient: Text | None = None
     fields: list[Id] = []
+    formal_title: Text | None = None
+    addressee: Addressee | None = None
+    file_name: Annotated[str, AfterValidator(_check_file_name)] | None = None
+    page_size: PageSize | None = None
+    form: Form | None = None
 
 
 class Cue(Strict):

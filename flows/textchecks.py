@@ -62,7 +62,7 @@ def texts(c: TextChecker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
     sections: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
         ("citations", data.citations, ("law", "article")), ("advice", data.advice, ("text",)),
         ("channels", data.channels, ("name", "contact", "bring")),
-        ("letters", data.letters, ("title", "recipient")),
+        ("letters", data.letters, ("title", "recipient", "formal_title")),
     ]
     for section, table, keys in sections:
         for item_id, item in table.items():
@@ -70,6 +70,13 @@ def texts(c: TextChecker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
                 value = getattr(item, key)
                 if value:
                     yield (section, item_id, key), value
+    for letter_id, letter in data.letters.items():
+        if letter.addressee is not None and letter.addressee.name:
+            yield ("letters", letter_id, "addressee", "name"), letter.addressee.name
+        if letter.form is not None:
+            yield ("letters", letter_id, "form", "name"), letter.form.name
+            for index, field in enumerate(letter.form.fields):
+                yield ("letters", letter_id, "form", "fields", index, "label"), field.label
     yield ("safety", "unsafe"), data.safety.unsafe
     for index, trigger in enumerate(data.safety.triggers):
         yield ("safety", "triggers", index, "text"), trigger.text

@@ -68,18 +68,18 @@ def test_letters_asked_previewed_and_written_to_a_folder(tmp_path: Path) -> None
     assert "1. * Complaint letter" in out
     assert "Which letter?" in out  # /letter 9 does not exist
     assert "longer than 200 characters" in out
-    assert "签名：张三" in out and "附件：联系记录（共 1 次）" in out  # the preview
+    assert "发函人：张三" in out and "附件：联系记录（共 1 次）" in out  # the preview: who signs
     files = sorted(out_dir.iterdir())
     assert [f.suffix for f in files] == [".docx", ".pdf"]
     assert all(str(f) in out for f in files)
-    assert files[1].read_bytes().startswith(b"%PDF") and files[1].name.startswith("投诉信-Huijin-")
+    assert files[1].read_bytes().startswith(b"%PDF") and files[1].name.startswith("complaint-") and "Huijin" not in files[1].name
 
 
 def test_letter_detail_can_be_skipped_with_enter(tmp_path: Path) -> None:
     out_dir = tmp_path / "letters"
     done = chat(tmp_path, [*INTERVIEW, "/letter 1", "", "/quit"], "--lang", "en",
                 "--letters-dir", str(out_dir))
-    assert "签名：________" in done.stdout
+    assert "发函人：________" in done.stdout
     assert len(list(out_dir.iterdir())) == 2
 
 
