@@ -49,7 +49,8 @@ def available_packs() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def _schema_issues(error: ValidationError, places: SourceMap) -> list[PackIssue]:
+def schema_issues(error: ValidationError, places: SourceMap) -> list[PackIssue]:
+    """Pydantic's errors as issues at ``file:line`` (packs and the shared crisis data)."""
     issues = []
     for item in error.errors():
         loc = tuple(item["loc"])
@@ -81,7 +82,7 @@ def inspect_pack(folder: str | os.PathLike[str],
     try:
         data = PackData.model_validate(raw, context={"languages": languages})
     except ValidationError as error:
-        return None, issues + _schema_issues(error, places)
+        return None, issues + schema_issues(error, places)
     issues += validate_data(data, places)
     from flows.letters import check_letter_templates  # letters need the schema-checked data
 
