@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from flows.issues import PackInvalid, PackIssue
 from flows.pack import Pack, compile_pack
+from flows.safety.lexicon import safety_data
 from flows.schema import PackData
 from flows.validator import validate_data
 from flows.yamlsource import SourceMap, read_pack_files
@@ -87,6 +88,7 @@ def inspect_pack(folder: str | os.PathLike[str],
     from flows.letters import check_letter_templates  # letters need the schema-checked data
 
     issues += check_letter_templates(data, places, templates or templates_dir())
+    issues += safety_data().for_pack(data.safety.lexicon, places)[1]
     if any(issue.level == "error" for issue in issues):
         return None, issues
     pack = compile_pack(data, folder)
