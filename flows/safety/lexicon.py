@@ -17,7 +17,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flows.issues import PackInvalid, PackIssue
-from flows.safety.patterns import Matcher, PatternError, parse
+from flows.safety import cache
+from flows.safety.matcher import Matcher
+from flows.safety.patterns import PatternError, parse
 from flows.safety.recognise import Verdict, judge
 from flows.safety.schema import LANGUAGES, LexiconFile, LinesFile, Region, ResponsesFile
 from flows.schema import SafetyLexicon
@@ -76,18 +78,27 @@ class Lexicon:
 
     def __init__(self, source: LexiconSource) -> None:
         self.source = source
-        patterns, self.issues = [], []
-        self.entries: list[Entry] = []
-        for entry in source.entries:
-            try:
-                patterns.append(parse(entry.text, source.sets))
-                self.entries.append(entry)
-            except PatternError as error:
-                self.issues.append(PackIssue(entry.file, entry.line, str(error)))
+        self.issues: list[PackIssue] = []
+        self.entries: list[Entry] = list(source.entries)
+        key = cache.key_of([[[e.kind, e.text] for e in source.entries], source.sets,
+                            source.spellings, source.fuzzy, source.gap_breaks])
+        matcher = cache.load(key)
+        if matcher is None:
+            patterns, kept = [], []
+            for entry in source.entries:
+                try:
+                    patterns.append(parse(entry.text, source.sets))
+                    kept.append(entry)
+                except PatternError as error:
+                    self.issues.append(PackIssue(entry.file, entry.line, str(error)))
+            self.entries = kept
+            matcher = Matcher(patterns, breaks=source.gap_breaks,
+                              spellings={k: tuple(v) for k, v in source.spellings.items()},
+                              fuzzy=source.fuzzy)
+            if not self.issues:
+                cache.save(key, matcher)
+        self.matcher = matcher
         self.kinds = [entry.kind for entry in self.entries]
-        self.matcher = Matcher(patterns, breaks=source.gap_breaks,
-                               spellings={k: tuple(v) for k, v in source.spellings.items()},
-                               fuzzy=source.fuzzy)
 
     def check(self, text: str) -> Verdict:
         return judge(self.matcher, self.kinds, text)

@@ -12,19 +12,16 @@ catastrophically or take time out of proportion to the text:
 
 English words match whole (``die`` does not match ``diet``). Every alternative is expanded when
 the lexicon loads (at most :data:`MAX_ALTERNATIVES` per part) and the parts of all patterns
-go into one Aho-Corasick automaton: a check is one pass over the text, then a few lookups
-per part found.
+go into one Aho-Corasick automaton (flows/safety/matcher.py): a check is one pass over the
+text, then a few lookups per part found.
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-import ahocorasick
 
 from flows.safety.normalize import BOUNDARY, is_cjk, is_word, normalise_term
 
@@ -151,8 +148,8 @@ def variants(word: str, spellings: Mapping[str, tuple[str, ...]],
     of several words) the words run together (``killmyself``)."""
     out = {word}
     for canonical, others in spellings.items():
-        if canonical in word:
-            out.update(word.replace(canonical, other) for other in others)
+        if canonical in word:  # a respelling may mix scripts (想die): normalise it again
+            out.update(normalise_term(word.replace(canonical, other)) for other in others)
     tokens = word.split(" ")
     for index, token in enumerate(tokens):
         if token in fuzzy:
@@ -160,138 +157,19 @@ def variants(word: str, spellings: Mapping[str, tuple[str, ...]],
                 out.add(" ".join([*tokens[:index], typo, *tokens[index + 1:]]))
     if len(tokens) > 1 and len(word) >= 8 and all(is_word(c) or c == " " for c in word):
         out.add(word.replace(" ", ""))
-    return {normalise_term(form) for form in out}  # a respelling may mix scripts: 想die
-
-
-_NEAR = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm",
-                              ["wa", "qes", "wrd", "etf", "ryg", "tuh", "yij", "uok", "ipl", "o",
-                               "qsz", "awdz", "sefx", "drgc", "fthv", "gyjb", "hukn", "jilm",
-                               "kop", "asx", "zdc", "xfv", "cgb", "vhn", "bjm", "nk"],
-                              strict=True)}
+    return out
 
 
 def one_typo(word: str) -> set[str]:
-    """Forms of ``word`` with one slip of the finger: a letter dropped, doubled, swapped with
-    its neighbour, or replaced by a key next to it or another vowel."""
+    """Forms of ``word`` with one slip: a letter dropped, doubled, swapped with its
+    neighbour, or one vowel for another (suicde, suiccide, suicdie, suecide)."""
     out: set[str] = set()
     for i, char in enumerate(word):
         out.add(word[:i] + word[i + 1:])
         out.add(word[:i] + char + word[i:])
         if i + 1 < len(word):
             out.add(word[:i] + word[i + 1] + char + word[i + 2:])
-        near = _NEAR.get(char, "") + ("aeiou" if char in "aeiou" else "")
-        out.update(word[:i] + other + word[i + 1:] for other in near)
+        if char in "aeiou":
+            out.update(word[:i] + other + word[i + 1:] for other in "aeiou")
     out.discard(word)
     return {w for w in out if len(w) >= 4}
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """Where one pattern matched: ``[start, end)`` of the normalised text."""
-
-    pattern: int
-    start: int
-    end: int
-
-
-class Matcher:
-    """All patterns of a lexicon, found in one pass. Build once; ``find`` is thread-safe."""
-
-    def __init__(self, patterns: list[Pattern], *, breaks: Iterable[str] = (),
-                 spellings: Mapping[str, tuple[str, ...]] | None = None,
-                 fuzzy: Iterable[str] = ()) -> None:
-        self.patterns = patterns
-        self.breaks = tuple(b for b in (normalise_term(x) for x in breaks) if b)
-        spell = {normalise_term(k): tuple(normalise_term(v) for v in vs)
-                 for k, vs in (spellings or {}).items()}
-        typos = frozenset(normalise_term(w) for w in fuzzy)
-        part_ids: dict[frozenset[str], int] = {}
-        self._chains: list[tuple[tuple[int, ...], tuple[int, ...], tuple[bool, ...]]] = []
-        self._starting: dict[int, list[int]] = {}
-        self._needs: list[frozenset[int]] = []
-        keys: dict[str, set[int]] = {}
-        for index, pattern in enumerate(patterns):
-            ids = []
-            for words, _ in pattern.slots:
-                part = part_ids.setdefault(words, len(part_ids))
-                ids.append(part)
-                for word in words:
-                    for form in variants(word, spell, typos):
-                        keys.setdefault(form, set()).add(part)
-            self._chains.append((tuple(ids), pattern.gaps,
-                                 tuple(optional for _, optional in pattern.slots)))
-            self._needs.append(frozenset(i for i, (_, optional) in zip(ids, pattern.slots,
-                                                                        strict=True)
-                                         if not optional))
-            self._starting.setdefault(ids[0], []).append(index)
-        self._automaton = ahocorasick.Automaton()
-        for key, parts in keys.items():
-            lead, trail = int(is_word(key[0])), int(is_word(key[-1]))
-            padded = " " * lead + key + " " * trail
-            self._automaton.add_word(padded, (len(padded) - lead, trail, tuple(parts)))
-        if keys:
-            self._automaton.make_automaton()
-        self.size = len(keys)
-
-    def find(self, text: str) -> list[Hit]:
-        """Every pattern that matches the normalised ``text`` (its first match each).
-
-        English words of the text and of the keys are padded with spaces, so a key only
-        matches whole words and no boundary needs checking (``he`` never fires in ``the``)."""
-        if not self.size or not text:
-            return []
-        text = " " + text.replace(BOUNDARY, " \n ") + " "
-        found: dict[int, list[tuple[int, int]]] = {}
-        for end_index, (length, trail, parts) in self._automaton.iter(text):
-            end = end_index + 1 - trail  # the word itself, without the padding spaces
-            spot = (end + trail - length, end)
-            for part in parts:
-                if part in found:
-                    found[part].append(spot)
-                else:
-                    found[part] = [spot]
-        starts = {part: sorted(spots) for part, spots in found.items()}
-        hits = []
-        for part in found:
-            for index in self._starting.get(part, ()):
-                if not self._needs[index] <= found.keys():
-                    continue  # a part it needs is nowhere in the text
-                span = self._chain(text, index, starts)
-                if span is not None:
-                    hits.append(Hit(index, *span))
-        return hits
-
-    def _chain(self, text: str, index: int,
-               starts: dict[int, list[tuple[int, int]]]) -> tuple[int, int] | None:
-        chain = self._chains[index]
-        failed: set[tuple[int, int]] = set()  # (slot, end) already known to lead nowhere
-        for start, end in starts[chain[0][0]]:
-            last = self._follow(text, chain, 1, end, starts, failed)
-            if last is not None:
-                return start, last
-        return None
-
-    def _follow(self, text: str, chain: tuple[tuple[int, ...], tuple[int, ...], tuple[bool, ...]],
-                at: int, end: int, starts: dict[int, list[tuple[int, int]]],
-                failed: set[tuple[int, int]]) -> int | None:
-        parts, gaps, optional = chain
-        if at == len(parts):
-            return end
-        if (at, end) in failed:
-            return None
-        spots = starts.get(parts[at], ())
-        for start, next_end in spots[bisect.bisect_left(spots, (end, -1)):]:
-            if start - end > gaps[at - 1]:
-                break
-            between = text[end:start]
-            if BOUNDARY in between or any(b in between for b in self.breaks):
-                continue
-            last = self._follow(text, chain, at + 1, next_end, starts, failed)
-            if last is not None:
-                return last
-        if optional[at]:
-            last = self._follow(text, chain, at + 1, end, starts, failed)
-            if last is not None:
-                return last
-        failed.add((at, end))
-        return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.safety.normalize import normalise
-from flows.safety.patterns import Hit, Matcher
+from flows.safety.matcher import Hit, Matcher
 
 SELF_HARM = ("act", "intent")
 PRIORITY = ("act", "intent", "danger", "threat")
