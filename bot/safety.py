@@ -90,7 +90,7 @@ class SafetyGate:
     async def record(self, user: UserRow, action: str, detail: str = "") -> None:
         """Audit and log what happened — never what was said."""
         await self.service.store.audit(user.id, action, detail)
-        logger.warning("%s %s user=%s", action, detail, user.id)
+        logger.warning("%s user=%s", f"{action} {detail}".strip(), user.id)
 
     async def preface(self, user: UserRow, state: State | None,
                       locale: str | None = None) -> str | None:
