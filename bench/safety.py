@@ -1,0 +1,110 @@
+"""Crisis recognition: recall and false alarms on the corpus, and the cost of one check.
+
+    python bench/safety.py            # dev and held-out figures, timings
+    python bench/safety.py --misses   # also list the dev sentences judged wrongly
+
+Targets: recall >= 98 %, false alarms <= 1 %, every "act already done" recognised as one;
+a check on a 2,000-character message under a millisecond. The held-out part is reported but
+its misses are not listed: tune the lexicon on dev only (tests/safety/corpus/).
+Timings are medians over many runs and are printed beside a baseline measured in the same
+run (the word-list check this replaced), because this machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flows.safety import safety_data  # noqa: E402
+from flows.safety.lexicon import Lexicon  # noqa: E402
+from flows.texts import fold  # noqa: E402
+from tests.safety.evaluate import PARTS, load, score  # noqa: E402
+
+LONG = {
+    "zh": ("催收天天打电话给我爸妈，还说要爆通讯录，我每天都睡不着，工作也丢了。他们说明天要来我家。" * 60),
+    "en": ("They call me twenty times a day, call my boss and my mother, and say they will "
+           "sue me. I asked them to stop and they laughed. " * 30),
+    "mixed": ("他们一直打 call me at work，说 I owe them money，我真的好累。" * 60),
+}
+OLD_WORDS = ["不想活", "想死", "自杀", "轻生", "活不下去", "活着没意思", "结束生命", "了结自己", "寻死",
+             "一死了之", "不如死了", "跳楼", "割腕", "吃安眠药", "kill myself", "suicide", "suicidal",
+             "want to die", "end my life", "end it all", "self-harm", "hurt myself",
+             "no reason to live", "better off dead", "在我家门口", "堵在门口", "砸门", "at my door",
+             "breaking in", "has a knife"]
+
+
+def old_check(text: str) -> bool:
+    """The check this replaced: folded text, then every word of a list as a substring."""
+    folded = fold(text)
+    return any(word in folded for word in OLD_WORDS)
+
+
+def median_us(call, text: str, runs: int = 200, rounds: int = 7) -> tuple[float, float]:
+    """Median and worst of the round medians, in microseconds per call."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(runs):
+            call(text)
+        samples.append((time.perf_counter() - start) / runs * 1e6)
+    return statistics.median(samples), max(samples)
+
+
+def report(lexicon: Lexicon, part: str, show_misses: bool) -> None:
+    result = score(lexicon, load(part))
+    print(f"\n== {part} ==")
+    print("crisis recall (act + intent recognised as self-harm):")
+    for key in ("all", "zh-Hans", "zh-Hant", "en", "act", "intent"):
+        print(f"  {key:<22} {result.recall[key]}")
+    for key in sorted(k for k in result.recall if k.startswith("style:")):
+        print(f"  {key:<22} {result.recall[key]}")
+    print(f"  acts recognised as acts {result.acts}")
+    print("false alarms (other sentences held as self-harm):")
+    for key in ("all", "zh-Hans", "zh-Hant", "en"):
+        print(f"  {key:<22} {result.false_alarms[key]}")
+    for key in sorted(k for k in result.false_alarms if k.startswith("style:")):
+        print(f"  {key:<22} {result.false_alarms[key]}")
+    print("others:")
+    print(f"  danger recognised      {result.others['danger']}")
+    print(f"  threats recognised     {result.others['threat']}")
+    print(f"  ordinary sentences with no alarm at all {result.others['quiet']}")
+    if show_misses:
+        for sentence, got in result.misses:
+            print(f"  MISS [{sentence.lang} {sentence.expect}/{sentence.style}] got {got}: "
+                  f"{sentence.text}")
+
+
+def timings(lexicon: Lexicon) -> None:
+    print("\n== one check (median of 7 rounds, worst round in brackets) ==")
+    for name, text in LONG.items():
+        text = text[:2000]
+        ours, worst = median_us(lexicon.check, text)
+        base, _ = median_us(old_check, text)
+        print(f"  2,000 chars {name:<6} {ours:7.0f} us ({worst:.0f})   old word list "
+              f"{base:5.0f} us   ratio {ours / base:5.1f}x")
+    short = "他们今天打了三次电话，还骂我"
+    ours, worst = median_us(lexicon.check, short, runs=2000)
+    print(f"  a short message      {ours:7.1f} us ({worst:.1f})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list the dev misses")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    data = safety_data()
+    print(f"lexicon: {len(data.lexicon.entries)} patterns, {data.lexicon.matcher.size} words "
+          f"(loaded in {1000 * (time.perf_counter() - start):.0f} ms)")
+    for part in PARTS:
+        report(data.lexicon, part, args.misses and part == "dev")
+    timings(data.lexicon)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
