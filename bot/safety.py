@@ -23,6 +23,7 @@ from flows.pack import safety_region
 from flows.safety import (
     Lexicon,
     Verdict,
+    language_of,
     regions_for,
     response,
     results_preface,
@@ -79,7 +80,7 @@ class SafetyGate:
             return None
         await self.record(user, CRISIS if verdict.self_harm else DANGER,
                           f"kind={verdict.main} where={where}")
-        language = user.language or "en"
+        language = language_of(text, user.language or "en")
         paragraphs = response(self.data, verdict, self.regions(user, locale), language)
         return Alarm(verdict, "\n\n".join(paragraphs), where)
 

@@ -18,7 +18,7 @@ from flows.answers import Invalid, parse_answer
 from flows.facts import add_fact, collect
 from flows.pack import YESNO_OPTIONS, Pack, safety_region
 from flows.replies import Message, Reply
-from flows.safety import NOTHING, regions_for, response, safety_data
+from flows.safety import NOTHING, language_of, regions_for, response, safety_data
 from flows.safety.normalize import normalise
 from flows.schema import QUESTION_KINDS
 from flows.state import State
@@ -293,7 +293,8 @@ def _safety(pack: Pack, state: State, text: str) -> tuple[list[Reply], bool]:
     if verdict:
         data = safety_data()
         regions = regions_for(data, safety_region(pack), language=state.language)
-        replies.append(Message("\n\n".join(response(data, verdict, regions, state.language)),
+        language = language_of(text, state.language)
+        replies.append(Message("\n\n".join(response(data, verdict, regions, language)),
                                "safety"))
     if not verdict.self_harm and pack.notice_words:
         folded = normalise(text)

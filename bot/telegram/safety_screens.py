@@ -68,12 +68,13 @@ class SafetyScreens:
                      *, edited: bool = False) -> bool:
         """The safety gate, before anything reads the text: True when the message is handled
         (a crisis holds; danger advice at a letter detail asks the detail again)."""
-        verdict = self.gate.check(user, message.text or message.caption)
+        text = message.text or message.caption
+        verdict = self.gate.check(user, text)
         if not verdict:
             return edited
         pending = await self.letters.awaiting(context, user)
         where = "edited" if edited else await self._where(user, pending)
-        alarm = await self.gate.screen(user, None, where=where, verdict=verdict,
+        alarm = await self.gate.screen(user, text, where=where, verdict=verdict,
                                        locale=context.chat_data.get("locale"))
         assert alarm is not None
         if where == "interview" and not alarm.hold:

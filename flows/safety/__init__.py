@@ -8,7 +8,7 @@ log, audit and add buttons.
 
 from flows.safety.lexicon import DATA_DIR, Lexicon, SafetyData, inspect_safety, safety_data
 from flows.safety.recognise import NOTHING, Verdict
-from flows.safety.respond import regions_for, response, results_preface, talk
+from flows.safety.respond import language_of, regions_for, response, results_preface, talk
 
-__all__ = ["DATA_DIR", "NOTHING", "Lexicon", "SafetyData", "Verdict", "inspect_safety",
+__all__ = ["DATA_DIR", "NOTHING", "Lexicon", "SafetyData", "Verdict", "inspect_safety", "language_of",
            "regions_for", "response", "results_preface", "safety_data", "talk"]

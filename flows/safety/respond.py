@@ -5,11 +5,32 @@ Pure text building from the shared data (responses.yaml, lines.yaml); channels a
 
 from __future__ import annotations
 
+import opencc
+
 from flows.safety.lexicon import SafetyData
+from flows.safety.normalize import is_cjk
 from flows.safety.recognise import Verdict
 from flows.safety.schema import Line, Region
 
 FALLBACK = "INTL"
+_T2S = opencc.OpenCC("t2s.json")
+
+
+def language_of(text: str | None, fallback: str) -> str:
+    """The language to answer a crisis in: the one the person wrote in. Chinese characters
+    (Traditional when converting them changes them) or Latin letters decide; else the user's
+    interface language."""
+    if not text:
+        return fallback
+    cjk = sum(1 for c in text if is_cjk(c))
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    if cjk and cjk * 3 >= latin:
+        if fallback in ("zh-Hans", "zh-Hant"):
+            return fallback
+        return "zh-Hant" if _T2S.convert(text) != text else "zh-Hans"
+    if latin and not cjk:
+        return "en"
+    return fallback
 
 
 def regions_for(data: SafetyData, region: str | None, locale: str | None = None,
