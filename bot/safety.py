@@ -67,10 +67,13 @@ class SafetyGate:
         """The verdict alone: pure and cheap (well under a millisecond)."""
         return self.lexicon(user).check(text or "")
 
-    def regions(self, user: UserRow, locale: str | None) -> tuple[str, ...]:
+    def regions(self, user: UserRow, locale: str | None,
+                language: str | None = None) -> tuple[str, ...]:
+        """The user's region's lines; before one is chosen, guessed from Telegram's language,
+        else from the language they wrote in."""
         pack = self.service.pack_for(user)
         region = safety_region(pack) if pack is not None else None
-        return regions_for(self.data, region, locale, user.language)
+        return regions_for(self.data, region, locale, language or user.language)
 
     async def screen(self, user: UserRow, text: str | None, *, where: str,
                      locale: str | None = None, verdict: Verdict | None = None) -> Alarm | None:
@@ -81,7 +84,7 @@ class SafetyGate:
         await self.record(user, CRISIS if verdict.self_harm else DANGER,
                           f"kind={verdict.main} where={where}")
         language = language_of(text, user.language or "en")
-        paragraphs = response(self.data, verdict, self.regions(user, locale), language)
+        paragraphs = response(self.data, verdict, self.regions(user, locale, language), language)
         return Alarm(verdict, "\n\n".join(paragraphs), where)
 
     def talk(self, user: UserRow, locale: str | None) -> str:

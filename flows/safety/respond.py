@@ -97,6 +97,9 @@ def _row(line: Line, language: str) -> str:
 
 
 def _fill(data: SafetyData, key: str, regions: tuple[str, ...], language: str) -> str:
+    police = _numbers(data, regions, "police", language)
+    if key == "emergency" and police == _numbers(data, regions, "ambulance", language):
+        key = "emergency_one"  # one number for both (911, 999): say it once
     return (_say(data, key, language)
             .replace("{police}", _numbers(data, regions, "police", language))
             .replace("{ambulance}", _numbers(data, regions, "ambulance", language)))

@@ -39,8 +39,8 @@ class LinesFile(Strict):
     regions: dict[str, Region]
 
 
-ResponseKey = Literal["act", "intent", "danger", "threat", "talk", "emergency", "hold", "keep",
-                      "elsewhere", "local_emergency", "results"]
+ResponseKey = Literal["act", "intent", "danger", "threat", "talk", "emergency", "emergency_one",
+                      "hold", "keep", "elsewhere", "local_emergency", "results"]
 
 
 class ResponsesFile(Strict):
