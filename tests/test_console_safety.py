@@ -64,7 +64,7 @@ def test_pack_interview_after_results_and_a_letter_detail(tmp_path: Path) -> Non
     assert "Please call 911 now" in out
     results = out.index("Others were contacted")
     assert out.rindex("Before anything else", 0, results) < results  # lines above results
-    after = out[results:]
+    after = out[out.index("/restart = report another contact", results):]
     assert "请现在就拨打120" in after  # 我已经喝了药 after the results: the ambulance first
     assert after.count("Others were contacted") == 0  # not the results again
     assert "签名：张三" in out  # the detail asked again after crisis and danger, then given
