@@ -26,7 +26,7 @@ import ahocorasick
 from flows.safety.matcher import Matcher
 
 logger = logging.getLogger(__name__)
-FORMAT = "safety-lexicon-3"
+FORMAT = "safety-lexicon-6"
 """Bump when the compiled form or the normalisation changes (the hash covers the data)."""
 
 

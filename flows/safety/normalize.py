@@ -36,12 +36,13 @@ _SPACE_NEAR = re.compile(f"(?<=[{_CJK}\n]) | (?=[{_CJK}\n])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s"})
 _VOWELS = frozenset("aeiou")
-_SPELLED = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
+_SOFT_ASCII = re.compile(r"[^a-zA-Z0-9\n@$]+")
+_SPELLED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b", re.ASCII)
 _MIXED = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
 _HAS_MIXED = re.compile(r"[a-z][0-9@$]|[0-9@$][a-z]")
 _RUN = re.compile(r"(.)\1{2,}")
-_TRANSITION = re.compile(f"(?<=[{_CJK}])(?=[a-z0-9])|(?<=[a-z0-9])(?=[{_CJK}])")
-_LATIN = re.compile("[a-z0-9]")
+_LATIN_RUN = re.compile("[a-z0-9]+(?: [a-z0-9]+)*")
+_HAS_CJK = re.compile(f"[{_CJK}]")
 
 
 def is_cjk(char: str) -> bool:
@@ -63,20 +64,31 @@ def normalise(text: str) -> str:
     if "'" in text or "’" in text or "‘" in text or "`" in text or "´" in text:
         text = _APOSTROPHES.sub("", text)
     text = _SENTENCE_END.sub(BOUNDARY, text)
-    text = _SOFT.sub(" ", text)
+    text = (_SOFT_ASCII if text.isascii() else _SOFT).sub(" ", text)
     if not unicodedata.is_normalized("NFKC", text):
         text = _SOFT.sub(" ", unicodedata.normalize("NFKC", text))
     text = _T2S.convert(text.casefold())
+    chinese = _HAS_CJK.search(text) is not None
     if " " in text:
-        text = _SPACE_NEAR.sub("", text).strip(" ")
-        text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text)
+        if chinese:
+            text = _SPACE_NEAR.sub("", text)
+        else:
+            text = text.replace(" " + BOUNDARY, BOUNDARY).replace(BOUNDARY + " ", BOUNDARY)
+        text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text.strip(" "))
     text = text.strip(BOUNDARY)
     if _HAS_MIXED.search(text):
         text = _MIXED.sub(_word, text)
     text = _RUN.sub(_shrink, text)
-    if _LATIN.search(text):  # English words stand apart, so they match whole (see patterns)
-        text = _TRANSITION.sub(" ", text)
+    if chinese:  # English words stand apart from Chinese, so they match whole (see matcher)
+        text = _LATIN_RUN.sub(lambda m: _apart(text, m), text)
     return text
+
+
+def _apart(text: str, match: re.Match[str]) -> str:
+    start, end = match.span()
+    before = " " if start > 0 and is_cjk(text[start - 1]) else ""
+    after = " " if end < len(text) and is_cjk(text[end]) else ""
+    return before + match.group(0) + after
 
 
 def _word(match: re.Match[str]) -> str:
