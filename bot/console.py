@@ -13,9 +13,11 @@ from typing import TextIO
 from bot.console_letters import ConsoleLetters
 from bot.formatting import result_sections
 from bot.letters.desk import LetterDesk
+from bot.safety import SafetyGate
 from bot.service import GuidanceService
 from bot.telegram.texts import retention_sentence
 from flows import Message, Question, Reply, Result, events
+from storage import UserRow
 
 COMMANDS = {
     "/back": "go back one question",
@@ -28,6 +30,8 @@ COMMANDS = {
     "/letters": "letters drafted from your reports",
     "/letter": "draft a letter, e.g. /letter 1: preview and PDF/DOCX files",
     "/privacy": "what we store, and for how long",
+    "/safe": "I am safe now: continue where I was",
+    "/talk": "talk to someone now: the crisis lines again",
     "/help": "show this help",
     "/quit": "leave (everything you told us is saved)",
 }
@@ -45,7 +49,9 @@ class Console:
         self.stdin = stdin
         self.stdout = stdout
         self.question: Question | None = None
-        self.letters = ConsoleLetters(LetterDesk(service), letters_dir, self.say, self.read)
+        self.gate = SafetyGate(service)
+        self.letters = ConsoleLetters(LetterDesk(service), letters_dir, self.say, self.read,
+                                      self.guard)
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -64,7 +70,7 @@ class Console:
         if pack:
             user = await self.service.set_jurisdiction(user, pack)
         while self.service.pack_for(user) is None:
-            chosen = self.choose_jurisdiction()
+            chosen = await self.choose_jurisdiction(user)
             if chosen is None:
                 return 0
             user = await self.service.set_jurisdiction(user, chosen)
@@ -78,9 +84,14 @@ class Console:
             if line is None or line.strip() == "/quit":
                 self.say("Saved. Goodbye. / 已保存，再见。")
                 return 0
+            if await self.guard(user, line):  # the safety gate, before anything reads it
+                continue
             command, _, argument = line.strip().partition(" ")
             if command == "/privacy":
                 self.say(f"{PRIVACY} {retention_sentence(user.language)}")
+                continue
+            if command in ("/safe", "/talk"):
+                await self.after_alarm(user, command)
                 continue
             if command in ("/letters", "/letter"):
                 await (self.letters.draft(user, argument) if command == "/letter" and argument
@@ -91,9 +102,47 @@ class Console:
                 continue
             turn = await self.service.handle(user, event)
             user = await self.service.user(external_id)
+            if any(isinstance(reply, Result) for reply in turn.replies):
+                preface = await self.gate.preface(user, turn.state)
+                if preface:
+                    self.say("!! " + preface)
             self.show(turn.replies)
 
-    def choose_jurisdiction(self) -> str | None:
+    async def guard(self, user: UserRow, line: str, where: str | None = None) -> bool:
+        """The safety gate: True when the line is handled here (a crisis holds; danger advice
+        outside an interview). In an interview danger advice comes from the engine, first."""
+        if where == "letter_detail" and line.strip() in ("/safe", "/talk"):
+            if line.strip() == "/talk":
+                await self.after_alarm(user, "/talk")
+            else:
+                await self.gate.record(user, "safety_resumed")
+            return True  # the detail is asked again
+        verdict = self.gate.check(user, line)
+        if not verdict:
+            return False
+        if where is None:
+            state = await self.service.state_of(user) if self.service.pack_for(user) else None
+            where = "no_region" if self.service.pack_for(user) is None else (
+                "menu" if state is None or state.status == "cancelled" else
+                "interview" if state.status == "active" else "results")
+        alarm = await self.gate.screen(user, line, where=where, verdict=verdict)
+        if alarm is None or (where == "interview" and not alarm.hold):
+            return False
+        self.say("!! " + alarm.text)
+        if alarm.hold:
+            self.say("  (/safe = I am safe now, continue · /talk = talk to someone now)")
+        return True
+
+    async def after_alarm(self, user: UserRow, command: str) -> None:
+        if command == "/talk":
+            await self.gate.record(user, "safety_talk")
+            self.say("!! " + self.gate.talk(user, None))
+            return
+        await self.gate.record(user, "safety_resumed")
+        if self.service.pack_for(user) is not None:
+            self.show((await self.service.handle(user, events.Repeat())).replies)
+
+    async def choose_jurisdiction(self, user: UserRow) -> str | None:
         self.say("Where is the lender? / 贷款方在哪里？")
         for number, (_, label) in enumerate(JURISDICTIONS, start=1):
             self.say(f"  {number}. {label}")
@@ -101,6 +150,8 @@ class Console:
             line = self.read()
             if line is None:
                 return None
+            if await self.guard(user, line, "no_region"):
+                continue
             if line.strip() in {"1", "2", "3"}:
                 return JURISDICTIONS[int(line.strip()) - 1][0]
             self.say("Please type 1, 2 or 3.")

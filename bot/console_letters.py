@@ -7,7 +7,7 @@ into a folder and their paths printed, instead of being sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterDesk, Pending
@@ -16,14 +16,17 @@ from storage import UserRow
 
 Say = Callable[[str], None]
 Read = Callable[[str], "str | None"]
+Guard = Callable[[UserRow, str, str], Awaitable[bool]]
 
 
 class ConsoleLetters:
-    def __init__(self, desk: LetterDesk, folder: Path, say: Say, read: Read) -> None:
+    def __init__(self, desk: LetterDesk, folder: Path, say: Say, read: Read,
+                 guard: Guard) -> None:
         self.desk = desk
         self.folder = folder
         self.say = say
         self.read = read
+        self.guard = guard
 
     async def list(self, user: UserRow) -> None:
         choices = await self.desk.choices(user)
@@ -81,6 +84,8 @@ class ConsoleLetters:
             if not line.strip():
                 field = await self.desk.skip(user, pending)
                 continue
+            if await self.guard(user, line, "letter_detail"):
+                continue  # crisis or danger: never a detail; the same detail is asked again
             try:
                 field = await self.desk.give(user, pending, line)
             except DetailRejected:

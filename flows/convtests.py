@@ -16,6 +16,7 @@ A file ``flows/packs/<id>/tests/*.yaml`` holds::
                                           # as in understood:), or {confirm: all}, or
                                           # {correct: "是20次"} (typed correction)
           - /back                         # commands: /back /restart /unsafe /lang zh-Hant
+          - /say 我不想活了                # typed at any question, not expected to be taken
         expect:
           findings: [night_contact, third_parties]   # in order, most serious first
           letters: [regulator_complaint]             # offered letters, in order
@@ -83,7 +84,8 @@ def _event(pack: Pack, step: Any, current: str | None) -> tuple[ev.Event | None,
     if isinstance(step, str):
         command, _, argument = step.partition(" ")
         events = {"/back": ev.Back(), "/restart": ev.Restart(), "/unsafe": ev.Unsafe(),
-                  "/cancel": ev.Cancel(), "/why": ev.WhyAsk(), "/lang": ev.SetLanguage(argument)}
+                  "/cancel": ev.Cancel(), "/why": ev.WhyAsk(), "/lang": ev.SetLanguage(argument),
+                  "/say": ev.Say(argument)}
         return events.get(command), None
     if not isinstance(step, dict) or len(step) != 1:
         return None, None

@@ -19,9 +19,11 @@ from flows.choices import clear, option_ids, spotted_options, tally_pick, tally_
     tally_value, toggle
 from flows.facts import add_fact, collect
 from flows.needs import needed, unknown_ahead
-from flows.pack import Pack
+from flows.pack import Pack, safety_region
 from flows.replies import Message, Reply
 from flows.rewind import fitting_answers, previous_question
+from flows.safety import NOTHING, language_of, regions_for, response, safety_data
+from flows.safety.normalize import normalise
 from flows.schema import QUESTION_KINDS
 from flows.state import State
 from flows.texts import clean_input, fold
@@ -55,7 +57,10 @@ def advance(pack: Pack, state: State, event: ev.Event, *, now: dt.datetime) -> S
         if dropped:
             notes.append(Message(pack.ui("pack_changed", state.language), "notice"))
     if isinstance(event, ev.Say):
-        notes.extend(_safety(pack, state, event.text))
+        warnings, hold = _safety(pack, state, event.text)
+        if hold:  # a person in crisis: nothing they typed is taken as an answer; we stop here
+            return Step(state, (*notes, *warnings))
+        notes.extend(warnings)
     if isinstance(event, (ev.Start, ev.Restart)) and (
             isinstance(event, ev.Restart) or state.status != "active"):
         home = state.home_timezone or state.timezone
@@ -278,11 +283,22 @@ def _reprompt(pack: Pack, state: State, invalid: Invalid) -> Message:
     return Message(pack.text(node.reprompt, lang) or pack.ui("empty_answer", lang), "notice")
 
 
-def _safety(pack: Pack, state: State, text: str) -> list[Reply]:
-    """Crisis words anywhere, at any step: the safety message comes first, every time."""
-    folded = fold(text)
-    hit = next((tid for tid, word in pack.safety_words if word in folded), None)
-    if hit is None:
-        return []
-    trigger = next(t for t in pack.data.safety.triggers if t.id == hit)
-    return [Message(pack.text(trigger.text, state.language), "safety")]
+def _safety(pack: Pack, state: State, text: str) -> tuple[list[Reply], bool]:
+    """Crisis and danger in anything typed, at any step, come first; a self-harm crisis holds
+    the interview (the text is not an answer). The channels' safety gate (bot/safety.py) runs
+    the same recogniser before anything else; this step keeps the engine safe on its own."""
+    verdict = pack.safety.check(text) if pack.safety is not None else NOTHING
+    replies: list[Reply] = []
+    if verdict:
+        data = safety_data()
+        regions = regions_for(data, safety_region(pack), language=state.language)
+        language = language_of(text, state.language)
+        replies.append(Message("\n\n".join(response(data, verdict, regions, language)),
+                               "safety"))
+    if not verdict.self_harm and pack.notice_words:
+        folded = normalise(text)
+        hit = next((tid for tid, word in pack.notice_words if word and word in folded), None)
+        if hit is not None:
+            trigger = next(t for t in pack.data.safety.triggers if t.id == hit)
+            replies.append(Message(pack.text(trigger.text, state.language), "safety"))
+    return replies, verdict.self_harm

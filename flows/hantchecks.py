@@ -19,11 +19,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
 from flows.issues import PackIssue
+from flows.opencc_tables import table as _table
 from flows.schema import PackData
 from flows.textchecks import texts
 
@@ -71,15 +71,6 @@ class ScriptChecker(Protocol):
 
     def error(self, path: tuple[Any, ...], check: str, message: str) -> None: ...
 
-
-def _table(name: str) -> dict[str, list[str]]:
-    folder = resources.files("opencc") / "dictionary"
-    table: dict[str, list[str]] = {}
-    for line in (folder / name).read_text(encoding="utf-8").splitlines():
-        key, _, values = line.partition("\t")
-        if len(key) == 1 and values:
-            table[key] = values.split()
-    return table
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from flows.issues import PackInvalid, PackIssue
 from flows.pack import Pack, compile_pack
+from flows.safety.lexicon import safety_data
 from flows.schema import PackData
 from flows.validator import validate_data
 from flows.yamlsource import SourceMap, read_pack_files
@@ -49,7 +50,8 @@ def available_packs() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def _schema_issues(error: ValidationError, places: SourceMap) -> list[PackIssue]:
+def schema_issues(error: ValidationError, places: SourceMap) -> list[PackIssue]:
+    """Pydantic's errors as issues at ``file:line`` (packs and the shared crisis data)."""
     issues = []
     for item in error.errors():
         loc = tuple(item["loc"])
@@ -81,13 +83,14 @@ def inspect_pack(folder: str | os.PathLike[str],
     try:
         data = PackData.model_validate(raw, context={"languages": languages})
     except ValidationError as error:
-        return None, issues + _schema_issues(error, places)
+        return None, issues + schema_issues(error, places)
     issues += validate_data(data, places)
     from flows.hantchecks import check_template_scripts
     from flows.letters import check_letter_templates  # letters need the schema-checked data
 
     issues += check_letter_templates(data, places, templates or templates_dir())
     issues += check_template_scripts(data, templates or templates_dir())
+    issues += safety_data().for_pack(data.safety.lexicon, places)[1]
     if any(issue.level == "error" for issue in issues):
         return None, issues
     pack = compile_pack(data, folder)

@@ -15,6 +15,8 @@ from flows.conditions import Predicate, compile_condition
 from flows.issues import PackIssue
 from flows.needs import Predicate3, compile3, facts_read
 from flows.spotter import compile_spotter
+from flows.safety.lexicon import Lexicon, safety_data
+from flows.safety.normalize import normalise_term
 from flows.schema import QUESTION_KINDS, Node, PackData, Rule
 from flows.texts import pick
 from flows.uitext import BUILTIN
@@ -61,7 +63,10 @@ class Pack:
     rules: list[tuple[Rule, Predicate]] = field(default_factory=list)
     fact_kinds: dict[str, str] = field(default_factory=dict)
     cue_words: tuple[tuple[str, str], ...] = ()
-    safety_words: tuple[tuple[str, str], ...] = ()
+    safety: Lexicon | None = None
+    """Crisis recognition: the shared lexicon plus the pack's ``safety.lexicon``."""
+    notice_words: tuple[tuple[str, str], ...] = ()
+    """(trigger id, normalised word) of the pack's own ``safety.triggers`` (e.g. a scam)."""
     advice_when: dict[str, Predicate] = field(default_factory=dict)
     unknown_texts: dict[str, Mapping[str, str]] = field(default_factory=dict)
     """Fact name -> how it reads in texts when unknown (a node's ``unknown:``)."""
@@ -160,12 +165,13 @@ def compile_pack(data: PackData, folder: Path | None = None) -> Pack:
         for words in cue.words.values()
         for word in words
     )
-    pack.safety_words = tuple(
-        (trigger.id, word.casefold())
+    pack.notice_words = tuple(
+        (trigger.id, normalise_term(word))
         for trigger in data.safety.triggers
         for words in trigger.words.values()
         for word in words
     )
+    pack.safety, _ = safety_data().for_pack(data.safety.lexicon)
     return pack
 
 
@@ -182,3 +188,8 @@ def _ahead(data: PackData, start: str) -> frozenset[str]:
         stack.extend([next_] if isinstance(next_, str) else [b.goto for b in next_ or []])
     return frozenset(name for node_id in seen
                      if (name := fact_name(node_id, data.nodes[node_id])) is not None)
+
+
+def safety_region(pack: Pack) -> str:
+    """Whose crisis lines the pack's users see (``safety.region``, else the jurisdiction)."""
+    return pack.data.safety.region or pack.data.pack.jurisdiction

@@ -321,9 +321,34 @@ class SafetyTrigger(Strict):
     text: Text
 
 
+SignalKind = Literal["act", "intent", "danger", "threat", "ignore"]
+"""What a crisis pattern means: ``act`` (already hurt themselves: ambulance now), ``intent``
+(thinking of ending their life), ``danger`` (someone else puts them in danger), ``threat``
+(someone told them to die: their words, not the user's), ``ignore`` (idioms, negations:
+hides the other kinds where it matches)."""
+
+
+class SafetyLexicon(Strict):
+    """Crisis and danger patterns (syntax: flows/safety/patterns.py). The shared lexicon in
+    flows/safety/data/ has this shape; a pack's ``safety.lexicon`` adds to it."""
+
+    sets: dict[Id, list[Annotated[str, Field(min_length=1)]]] = {}
+    spellings: dict[Annotated[str, Field(min_length=1)],
+                    list[Annotated[str, Field(min_length=1)]]] = {}
+    fuzzy: list[Annotated[str, Field(min_length=6)]] = []
+    gap_breaks: list[Annotated[str, Field(min_length=1)]] = []
+    signals: dict[SignalKind, list[Annotated[str, Field(min_length=1)]]] = {}
+
+
 class Safety(Strict):
+    """``unsafe``: what "I feel unsafe" shows; ``triggers``: the pack's own warnings (e.g. a
+    scam), shown first; ``lexicon``: crisis patterns added to the shared ones; ``region``: whose
+    crisis lines to show (a region of flows/safety/data/lines.yaml; default: the jurisdiction)."""
+
     unsafe: Text
     triggers: list[SafetyTrigger] = []
+    lexicon: SafetyLexicon | None = None
+    region: str | None = Field(default=None, pattern=r"^[A-Z]{2,4}$")
 
 
 IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel", "description"]

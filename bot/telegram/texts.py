@@ -11,6 +11,8 @@ LANGUAGE_NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "b_safe_continue": "I am safe now, continue",
+        "b_talk_now": "Talk to someone now",
         "greeting": "Hello. This is <b>CallShield</b>. It stands beside you when debt "
         "collectors call: it asks what happened, tells you which rules they may have broken, "
         "what to say, and where to complain.\n\nThis is general information, <b>not legal "
@@ -85,6 +87,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "jurisdiction_unknown": "Where is the lender or collector?",
     },
     "zh-Hans": {
+        "b_safe_continue": "我现在安全了，继续",
+        "b_talk_now": "现在就找人说说话",
         "greeting": "您好，这里是 <b>CallShield（来电护盾）</b>。遇到催收电话时，它陪在您身边："
         "询问发生了什么，告诉您对方可能违反了哪些规定、可以怎么说、可以向哪里投诉。\n\n"
         "这是一般信息，<b>不是法律意见</b>。\n\n我们会保存您的回答和记录，方便您以后继续。"
@@ -144,6 +148,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "jurisdiction_unknown": "贷款方或催收方在哪里？",
     },
     "zh-Hant": {
+        "b_safe_continue": "我現在安全了，繼續",
+        "b_talk_now": "現在就找人說說話",
         "greeting": "您好，這裡是 <b>CallShield（來電護盾）</b>。遇到催收電話時，它陪在您身邊："
         "詢問發生了什麼，告訴您對方可能違反了哪些規定、可以怎麼說、可以向哪裡投訴。\n\n"
         "這是一般資訊，<b>不是法律意見</b>。\n\n我們會儲存您的回答和紀錄，方便您之後繼續。"
