@@ -30,3 +30,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/letters.py
+	$(BIN)/python bench/safety.py

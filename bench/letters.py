@@ -1,6 +1,8 @@
-"""Benchmark the letter renderers: latency, memory over many renders, and a LibreOffice baseline.
+"""Benchmark letters: render latency, memory over many renders, a LibreOffice baseline, and
+how long a letter takes to arrive in Telegram end to end (bench/letter_delivery.py).
 
 Run from the project root:  .venv/bin/python bench/letters.py [--renders 1000]
+[--parts render,telegram] [--rounds 3]
 Prints figures next to their targets; it asserts nothing.
 """
 
@@ -25,6 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent))  # bench/letter_delivery.py
 
 from bot.documents import LetterDocument, font_base, fonts, render_docx, render_pdf
 from tests.documents.samples import chinese_letter
@@ -155,7 +158,27 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=1000,
                         help="renders for the memory test, PDF and DOCX alternately")
     parser.add_argument("--soffice-runs", type=int, default=3)
+    parser.add_argument("--parts", default="render,telegram",
+                        help="render (renderers, memory, LibreOffice), telegram (arrival)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="bots started one after another for the arrival figures")
+    parser.add_argument("--presses", type=int, default=15, help="PDFs (and DOCX) per bot")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if "render" in parts:
+        renderers(args)
+    if "telegram" in parts:
+        import asyncio
+
+        import letter_delivery
+
+        for _ in range(args.rounds):
+            for pack_id in ("us", "cn"):
+                samples = asyncio.run(letter_delivery.measure(pack_id, args.presses))
+                print(letter_delivery.report(pack_id, samples), flush=True)
+
+
+def renderers(args: argparse.Namespace) -> None:
 
     letter = sample_letter()
     cached = any(font_base.cache_dir().glob("*.cffcache"))

@@ -1,4 +1,5 @@
-"""The ``callshield`` command: run the bot, chat in a terminal, validate and test packs."""
+"""The ``callshield`` command: run the bot, chat in a terminal, validate and test packs,
+look after the database (``db rotate-key``, ``db new-key``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from bot.settings import Settings, SettingsError
 from flows import PackInvalid, available_packs, inspect_pack, load_pack, resolve_pack
 from flows.convtests import random_walk, run_pack_tests
-from storage import StorageUnavailable, open_store
+from storage import StorageError, StorageUnavailable, open_store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     test = flows_commands.add_parser("test", help="run the packs' conversation tests")
     test.add_argument("paths", nargs="*", help="pack folders or ids (default: all)")
     test.add_argument("--walks", type=int, default=1000, help="random walks per pack")
+    db = commands.add_parser("db", help="look after the database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("rotate-key", help="re-encrypt every stored value under a new data "
+                           "key (stop the bot first)")
+    db_commands.add_parser("new-key", help="print a new random data key for "
+                           "CALLSHIELD_DATA_KEY")
     from bot.operators.cli import add_commands  # packs, stats, flows goldens
 
     add_commands(commands, flows_commands)
@@ -48,10 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.telegram.texts import set_retention_days
+
+    set_retention_days(settings.retention_days)  # users are told the period
     from bot.operators.cli import handles, run as run_operators
 
     if handles(args):
         return run_operators(args, settings)
+    if args.command == "db":
+        return database_command(settings, args.db_command)
     if args.command == "flows":
         return validate(args.paths) if args.flows_command == "validate" else test(
             args.paths, args.walks)
@@ -63,6 +75,24 @@ def main(argv: list[str] | None = None) -> int:
     letters_dir = getattr(args, "letters_dir", None) or settings.letters_dir
     return asyncio.run(_chat(settings, pack, getattr(args, "lang", None),
                              getattr(args, "user", "console"), letters_dir))
+
+
+def database_command(settings: Settings, command: str) -> int:
+    """``callshield db new-key`` and ``callshield db rotate-key``."""
+    from storage.crypto import new_key_text
+    from storage.rotation import rotate_key
+
+    if command == "new-key":
+        print(new_key_text())
+        return 0
+    try:
+        rotation = asyncio.run(rotate_key(settings.database, settings.keys))
+    except StorageError as error:
+        print(f"callshield: {error}", file=sys.stderr)
+        return 2
+    for line in rotation.lines():
+        print(line)
+    return 0
 
 
 def _targets(paths: list[str]) -> list[str]:
@@ -132,7 +162,8 @@ async def _chat(settings: Settings, pack: str | None, language: str | None, user
     from bot.service import GuidanceService
 
     try:
-        store = await open_store(settings.database)
+        store = await open_store(settings.database, keys=settings.keys,
+                                 retention=settings.retention)
     except StorageUnavailable as error:
         print(f"callshield: {error}", file=sys.stderr)
         return 2

@@ -14,8 +14,11 @@ from bot.console_letters import ConsoleLetters
 from bot.formatting import result_sections
 from bot.letters.desk import LetterDesk
 from bot.packs import PackRegistry
+from bot.safety import SafetyGate
 from bot.service import GuidanceService
+from bot.telegram.texts import retention_sentence
 from flows import Message, Pack, Question, Reply, Result, events
+from storage import UserRow
 
 COMMANDS = {
     "/back": "go back one question",
@@ -27,9 +30,14 @@ COMMANDS = {
     "/rights": "show the findings of your last report",
     "/letters": "letters drafted from your reports",
     "/letter": "draft a letter, e.g. /letter 1: preview and PDF/DOCX files",
+    "/privacy": "what we store, and for how long",
+    "/safe": "I am safe now: continue where I was",
+    "/talk": "talk to someone now: the crisis lines again",
     "/help": "show this help",
     "/quit": "leave (everything you told us is saved)",
 }
+PRIVACY = ("We store your answers, your reports and your letter details, encrypted, in this "
+           "computer's database. / 我们加密保存您的回答、记录和信件信息。")
 MENU_ORDER = ("cn", "us", "elsewhere")
 """The shipped regions come first; any other pack in the packs folder follows by id."""
 
@@ -55,7 +63,9 @@ class Console:
         self.stdin = stdin
         self.stdout = stdout
         self.question: Question | None = None
-        self.letters = ConsoleLetters(LetterDesk(service), letters_dir, self.say, self.read)
+        self.gate = SafetyGate(service)
+        self.letters = ConsoleLetters(LetterDesk(service), letters_dir, self.say, self.read,
+                                      self.guard)
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -74,7 +84,7 @@ class Console:
         if pack:
             user = await self.service.set_jurisdiction(user, pack)
         while self.service.pack_for(user) is None:
-            chosen = self.choose_jurisdiction()
+            chosen = await self.choose_jurisdiction(user)
             if chosen is None:
                 return 0
             user = await self.service.set_jurisdiction(user, chosen)
@@ -88,7 +98,17 @@ class Console:
             if line is None or line.strip() == "/quit":
                 self.say("Saved. Goodbye. / 已保存，再见。")
                 return 0
+            if self.registry is not None:  # the gate and the turn see the newest release
+                await self.registry.refresh_if_due()
+            if await self.guard(user, line):  # the safety gate, before anything reads it
+                continue
             command, _, argument = line.strip().partition(" ")
+            if command == "/privacy":
+                self.say(f"{PRIVACY} {retention_sentence(user.language)}")
+                continue
+            if command in ("/safe", "/talk"):
+                await self.after_alarm(user, command)
+                continue
             if command in ("/letters", "/letter"):
                 await (self.letters.draft(user, argument) if command == "/letter" and argument
                        else self.letters.list(user))
@@ -96,13 +116,49 @@ class Console:
             event = self.to_event(line)
             if event is None:
                 continue
-            if self.registry is not None:
-                await self.registry.refresh_if_due()
             turn = await self.service.handle(user, event)
             user = await self.service.user(external_id)
+            if any(isinstance(reply, Result) for reply in turn.replies):
+                preface = await self.gate.preface(user, turn.state)
+                if preface:
+                    self.say("!! " + preface)
             self.show(turn.replies)
 
-    def choose_jurisdiction(self) -> str | None:
+    async def guard(self, user: UserRow, line: str, where: str | None = None) -> bool:
+        """The safety gate: True when the line is handled here (a crisis holds; danger advice
+        outside an interview). In an interview danger advice comes from the engine, first."""
+        if where == "letter_detail" and line.strip() in ("/safe", "/talk"):
+            if line.strip() == "/talk":
+                await self.after_alarm(user, "/talk")
+            else:
+                await self.gate.record(user, "safety_resumed")
+            return True  # the detail is asked again
+        verdict = self.gate.check(user, line)
+        if not verdict:
+            return False
+        if where is None:
+            state = await self.service.state_of(user) if self.service.pack_for(user) else None
+            where = "no_region" if self.service.pack_for(user) is None else (
+                "menu" if state is None or state.status == "cancelled" else
+                "interview" if state.status == "active" else "results")
+        alarm = await self.gate.screen(user, line, where=where, verdict=verdict)
+        if alarm is None or (where == "interview" and not alarm.hold):
+            return False
+        self.say("!! " + alarm.text)
+        if alarm.hold:
+            self.say("  (/safe = I am safe now, continue · /talk = talk to someone now)")
+        return True
+
+    async def after_alarm(self, user: UserRow, command: str) -> None:
+        if command == "/talk":
+            await self.gate.record(user, "safety_talk")
+            self.say("!! " + self.gate.talk(user, None))
+            return
+        await self.gate.record(user, "safety_resumed")
+        if self.service.pack_for(user) is not None:
+            self.show((await self.service.handle(user, events.Repeat())).replies)
+
+    async def choose_jurisdiction(self, user: UserRow) -> str | None:
         menu = regions(self.service.packs)
         if not menu:
             self.say("No guide can be served right now (see `callshield packs status`).")
@@ -114,6 +170,8 @@ class Console:
             line = self.read()
             if line is None:
                 return None
+            if await self.guard(user, line, "no_region"):
+                continue
             if line.strip().isdigit() and 1 <= int(line.strip()) <= len(menu):
                 return menu[int(line.strip()) - 1][0]
             self.say(f"Please type a number from 1 to {len(menu)}.")
@@ -138,11 +196,15 @@ class Console:
         return None
 
     def answer_event(self, text: str) -> events.Event:
+        """"?" is "I don't know" (or "Skip"); "0" goes to the engine, where a count of 0 is
+        zero. "ok" finishes a list (multi, tally, what was understood from the story)."""
         question = self.question
-        if question is not None and text == "0" and question.can_skip:
+        if question is not None and text in ("?", "？") and question.can_skip:
             return events.DontKnow(question.node)
-        if question is not None and question.kind == "multi":
-            if text.casefold() in {"none", "无", "無", "-"}:
+        if question is not None and question.done_label:
+            if text.casefold() in {"none", "无", "無", "-"} and question.kind == "multi":
+                return events.Done(question.node)
+            if text.casefold() in {"ok", "done", "好", "完成"}:
                 return events.Done(question.node)
         return events.Say(text)
 
@@ -154,14 +216,25 @@ class Console:
             elif isinstance(reply, Question):
                 self.question = reply
                 self.say("")
-                self.say(reply.text)
+                lines = reply.text.split("\n")
+                if reply.kind == "confirm" and len(lines) == len(reply.choices) + 1:
+                    lines = [lines[0]] + [("[x] " if c.selected else "[ ] ") + line
+                                          for c, line in zip(reply.choices, lines[1:])]
+                self.say("\n".join(lines))
                 for number, choice in enumerate(reply.choices, start=1):
-                    self.say(f"  {number}. {choice.label}")
+                    if reply.kind == "confirm":  # the text already numbers them, with words
+                        continue
+                    mark = ("[x] " if choice.selected else "[ ] ") if reply.done_label else ""
+                    self.say(f"  {number}. {mark}{choice.label}")
+                if reply.type_hint:
+                    self.say(reply.type_hint)
                 hints = []
                 if reply.kind == "multi":
                     hints.append("numbers separated by commas, or 'none'")
+                if reply.done_label and reply.kind != "multi":
+                    hints.append(f"ok = {reply.done_label}")
                 if reply.can_skip:
-                    hints.append(f"0 = {reply.skip_label}")
+                    hints.append(f"? = {reply.skip_label}")
                 hints += [f"/why = {reply.why_label}", f"/unsafe = {reply.unsafe_label}"]
                 if reply.can_go_back:
                     hints.append(f"/back = {reply.back_label}")

@@ -7,23 +7,26 @@ into a folder and their paths printed, instead of being sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterBroken, LetterDesk, Pending
-from bot.letters.words import detail_label, detail_prompt
+from bot.letters.words import delivery_note, detail_label, detail_prompt
 from storage import UserRow
 
 Say = Callable[[str], None]
 Read = Callable[[str], "str | None"]
+Guard = Callable[[UserRow, str, str], Awaitable[bool]]
 
 
 class ConsoleLetters:
-    def __init__(self, desk: LetterDesk, folder: Path, say: Say, read: Read) -> None:
+    def __init__(self, desk: LetterDesk, folder: Path, say: Say, read: Read,
+                 guard: Guard) -> None:
         self.desk = desk
         self.folder = folder
         self.say = say
         self.read = read
+        self.guard = guard
 
     async def list(self, user: UserRow) -> None:
         choices = await self.desk.choices(user)
@@ -72,6 +75,9 @@ class ConsoleLetters:
         self.say("Files written / 文件已保存:")
         for path in paths:
             self.say(f"  {path}")
+        pack = self.desk.service.pack_for(user)
+        if pack is not None:  # the letter carries no such note: it is said here
+            self.say(delivery_note(user.language, pack.data.pack.reviewed_on))
 
     async def _ask_details(self, user: UserRow, letter: str) -> bool:
         """Ask each missing detail once; False when input ended (nothing is written then)."""
@@ -80,7 +86,8 @@ class ConsoleLetters:
         while field is not None:
             pending = Pending(letter, field)
             await self.desk.ask(user, letter, field)
-            self.say(f"{detail_label(field, lang)}: {detail_prompt(field, lang)}")
+            hint = await self.desk.hint(user, letter, field)
+            self.say(f"{detail_label(field, lang)}: {detail_prompt(field, lang, hint)}")
             line = self.read(f"  (Enter = skip, at most {MAX_DETAIL} characters) > ")
             if line is None:
                 await self.desk.ask(user, letter, None)
@@ -88,6 +95,8 @@ class ConsoleLetters:
             if not line.strip():
                 field = await self.desk.skip(user, pending)
                 continue
+            if await self.guard(user, line, "letter_detail"):
+                continue  # crisis or danger: never a detail; the same detail is asked again
             try:
                 field = await self.desk.give(user, pending, line)
             except DetailRejected:

@@ -25,8 +25,6 @@ def citation_line(citation: CitationView, result: Result, escape: Escape = _plai
     line = " ".join(parts)
     if citation.effective:  # the research gives no in-force date for some sources: show none
         line += " (" + result.headings["effective"].replace("{date}", citation.effective) + ")"
-    if citation.confidence == "secondary":
-        line += f" — {result.headings['reported_wording']}"
     return escape(line) + "\n" + escape(citation.url)
 
 

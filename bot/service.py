@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from flows import Pack, Reply, Result, State, Step, advance, events, plain_facts, start
 from flows.facts import collect
+from flows.moments import full_moment
 from flows.render import findings as rule_findings
 from storage import IncidentRow, NewFinding, NewIncident, Store, UserRow
 from storage.cache import Lru
@@ -142,7 +143,8 @@ class GuidanceService:
 
         found = rule_findings(pack, state, collect(pack, state))
         incident = NewIncident(
-            occurred_at=field("occurred_at"), caller_number=field("caller_number"),
+            occurred_at=full_moment(field("occurred_at")),  # a date alone has no instant
+            caller_number=field("caller_number"),
             lender=field("lender"), agency=field("agency"), channel=field("channel"),
             facts_json=json.dumps(facts, ensure_ascii=False, sort_keys=True),
             description=field("description"), pack_id=pack.id, pack_version=pack.version,

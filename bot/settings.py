@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from storage import KeyConfig, Retention, StorageError
+from storage.retention import parse_days
 
 DEFAULT_DATABASE = "callshield.db"
 DEFAULT_LETTERS_DIR = "callshield-letters"
@@ -26,6 +29,14 @@ class Settings:
     webhook_port: int
     log_level: str
     letters_dir: Path  # where the console writes letter files (Telegram sends them instead)
+    keys: KeyConfig = field(default_factory=KeyConfig, repr=False)  # never print the key
+    """CALLSHIELD_DATA_KEY or CALLSHIELD_DATA_KEY_FILE (storage/keys.py)."""
+    retention_days: int | None = None
+    """CALLSHIELD_RETENTION_DAYS; None: kept until the user deletes it."""
+
+    @property
+    def retention(self) -> Retention:
+        return Retention(days=self.retention_days)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -36,6 +47,12 @@ class Settings:
             raise SettingsError("CALLSHIELD_WEBHOOK_URL is set but CALLSHIELD_WEBHOOK_SECRET is "
                                 "not: set a secret (1-256 characters A-Z a-z 0-9 _ -) so that "
                                 "forged updates are rejected")
+        keys = KeyConfig.from_env(env)
+        try:
+            keys.check()
+            retention_days = parse_days(env.get("CALLSHIELD_RETENTION_DAYS"))
+        except (StorageError, ValueError) as error:
+            raise SettingsError(str(error)) from None
         port_text = env.get("CALLSHIELD_WEBHOOK_PORT", "8443")
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise SettingsError(f"CALLSHIELD_WEBHOOK_PORT={port_text!r} is not a port number")
@@ -49,4 +66,6 @@ class Settings:
             webhook_port=int(port_text),
             log_level=env.get("CALLSHIELD_LOG_LEVEL", "INFO").upper(),
             letters_dir=Path(env.get("CALLSHIELD_LETTERS_DIR") or DEFAULT_LETTERS_DIR),
+            keys=keys,
+            retention_days=retention_days,
         )

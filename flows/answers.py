@@ -8,12 +8,18 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from flows.counts import parse_count
+from flows.money import parse_amount
+from flows.moments import parse_moment
+from flows.quantity import AtLeast
 from flows.schema import Node
 from flows.texts import fold
-from flows.when import WhenError, parse_when
+from flows.when import WhenError
 
 TEXT_LIMIT = 1000
 """Default maximum length of a free-text answer; a node's ``max_length`` overrides it."""
+STORY_LIMIT = 4096
+"""Default maximum length of a story (one Telegram message)."""
 INPUT_LIMIT = 4000
 """Nothing longer than this is accepted anywhere (Telegram messages are at most 4096)."""
 
@@ -32,13 +38,15 @@ def parse_answer(node: Node, labels: dict[str, list[str]], text: str,
     if not text:
         return Invalid("empty")
     kind = node.kind
-    if kind == "text":
-        limit = node.max_length or TEXT_LIMIT
+    if kind in ("text", "story"):
+        limit = node.max_length or (TEXT_LIMIT if kind == "text" else STORY_LIMIT)
         return text if len(text) <= limit else Invalid("too_long", limit)
     if len(text) > INPUT_LIMIT:
         return Invalid("too_long", INPUT_LIMIT)
     if kind in ("choice", "yesno"):
         option = match_option(labels, text)
+        if option is None and kind == "yesno":
+            option = yes_or_no(text)
         return option if option is not None else Invalid("reprompt")
     if kind == "multi":
         chosen = [match_option(labels, part) for part in re.split(r"[,，、\s]+", text) if part]
@@ -50,15 +58,74 @@ def parse_answer(node: Node, labels: dict[str, list[str]], text: str,
             return Invalid("exclusive")  # "none of these" together with something
         return picked
     if kind == "number":
-        return _number(node, text)
+        return _count(node, text)
+    if kind == "amount":
+        return _amount(node, text)
     if kind == "phone":
         return _phone(text)
     if kind == "datetime":
         try:
-            return parse_when(text, now).isoformat()
+            return parse_moment(text, now)
         except WhenError as error:
             return Invalid("future_time" if error.reason == "future" else "reprompt")
     return Invalid("reprompt")
+
+
+YES = re.compile(r"y|yes|yeah|yep|sure|correct|right|true|是|是的|对|對|有|有的|嗯|好|没错|沒錯|对的|對的")
+NO = re.compile(r"n|no|nope|never|not really|false|否|不是|不对|不對|没有|沒有|没|沒|无|無|从来没有|從來沒有")
+
+
+def yes_or_no(text: str) -> str | None:
+    """"是的", "有", "nope", "没有": the yes/no option a typed word means."""
+    word = fold(text).strip(" .!。！")
+    if YES.fullmatch(word):
+        return "yes"
+    if NO.fullmatch(word):
+        return "no"
+    return None
+
+
+QUALIFIED_CURRENCY = re.compile(
+    r"nt\$|hk\$|us\$|s\$|\b(?:twd|ntd|hkd|usd|sgd|eur|gbp|myr)\b|新台币|新臺幣|台币|台幣|港币|港幣|"
+    r"港元|美元|美金|欧元|歐元|英镑|英鎊|令吉|[€£]")
+"""Currencies a plain number question cannot hold: "NT$20萬" there must be asked again, never
+stored as 200,000 of the pack's own money (an ``amount`` question keeps the currency)."""
+
+
+def _count(node: Node, text: str) -> Any:
+    """A count: "15", "三十多次" (at least 30), "数不清" (at least 10), "0" (zero)."""
+    if QUALIFIED_CURRENCY.search(fold(text)):
+        return Invalid("reprompt")
+    count = parse_count(text)
+    if count is None:
+        return _number(node, text)
+    if isinstance(count, AtLeast):
+        if node.max is not None and count.n > node.max:
+            return Invalid("reprompt")
+        return count.to_json()
+    return _bounded(node, float(count))
+
+
+def _bounded(node: Node, value: float) -> float | int | Invalid:
+    if node.integer:
+        if value != int(value):
+            return Invalid("reprompt")
+        value = int(value)
+    if (node.min is not None and value < node.min) or (node.max is not None and value > node.max):
+        return Invalid("reprompt")
+    return value
+
+
+def _amount(node: Node, text: str) -> Any:
+    """Money, keeping its currency: "NT$20萬" is 200,000 TWD, never yuan."""
+    money = parse_amount(text, node.currency or "")
+    if money is None or not money.currency:
+        return Invalid("reprompt")
+    if money.currency == node.currency and (
+            (node.min is not None and money.amount < node.min) or
+            (node.max is not None and money.amount > node.max)):
+        return Invalid("reprompt")
+    return money.to_json()
 
 
 def match_option(labels: dict[str, list[str]], text: str) -> str | None:
@@ -84,14 +151,7 @@ def _number(node: Node, text: str) -> float | int | Invalid:
     if len(found) != 1:
         return Invalid("reprompt")
     digits, unit = found[0]
-    value = float(digits) * MULTIPLIERS.get(unit, 1)
-    if node.integer:
-        if value != int(value):
-            return Invalid("reprompt")
-        value = int(value)
-    if (node.min is not None and value < node.min) or (node.max is not None and value > node.max):
-        return Invalid("reprompt")
-    return value
+    return _bounded(node, float(digits) * MULTIPLIERS.get(unit, 1))
 
 
 def _phone(text: str) -> str | Invalid:

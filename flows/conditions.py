@@ -7,9 +7,14 @@ A condition is plain YAML data, never code::
     {fact: contact_time.hour, in: [22, 23, 0, 1, 2, 3, 4, 5, 6, 7]}
     {fact: who_contacted, contains_any: [parents, employer]}
     {all: [...]}, {any: [...]}, {not: {...}}, {use: a_named_condition}
+    {sum: [contacts_today, others.total], gte: 10}     # counts added up (a lower bound if
+                                                       # any part is one or unknown)
+    {fact: amount, gte: {amount: 5000, currency: TWD}} # money in a named currency
 
 Missing facts (not asked) and "I don't know" answers make every comparison false; ``known``
-and ``answered`` test for them explicitly. Conditions are parsed once at load time and
+and ``answered`` test for them explicitly. A comparison that the facts cannot settle — "at
+least 10 calls" against ``gt: 20``, or NT$ against a plain number in a yuan question — is false
+too (:mod:`flows.compare`), so no finding rests on a number nobody gave. Conditions are parsed once at load time and
 compiled to closures, so evaluating them costs no parsing at run time.
 """
 
@@ -19,6 +24,9 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from flows.compare import compare, total
+from flows.quantity import Money
 
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], bool]
@@ -55,18 +63,27 @@ class Not:
 
 
 @dataclass(frozen=True, slots=True)
+class Sum:
+    """``{sum: [fact, ...], <comparison>: value}``: counts added up, then compared."""
+
+    facts: tuple[str, ...]
+    operator: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
 class Use:
     """A reference to a condition named in the pack's ``conditions:`` section."""
 
     name: str
 
 
-Condition = Test | AllOf | AnyOf | Not | Use
+Condition = Test | AllOf | AnyOf | Not | Use | Sum
 
 
 def parse_condition(raw: Any) -> Condition:
     """Turn YAML data into a condition; raise ValueError saying how to write it correctly."""
-    if isinstance(raw, (Test, AllOf, AnyOf, Not, Use)):
+    if isinstance(raw, (Test, AllOf, AnyOf, Not, Use, Sum)):
         return raw
     if not isinstance(raw, dict) or not raw:
         raise ValueError(
@@ -91,6 +108,8 @@ def parse_condition(raw: Any) -> Condition:
         if keys != {"use"} or not isinstance(raw["use"], str):
             raise ValueError("write a named condition as {use: name}")
         return Use(raw["use"])
+    if "sum" in raw:
+        return _parse_sum(raw)
     if "fact" not in raw:
         raise ValueError(
             f"unknown condition keys {sorted(keys)}; start with 'fact:' or use all/any/not/use"
@@ -113,11 +132,42 @@ def parse_condition(raw: Any) -> Condition:
         raise ValueError(f"'{operator}' takes a list, e.g. {operator}: [a, b]")
     if operator in PRESENCE and not isinstance(value, bool):
         raise ValueError(f"'{operator}' takes true or false")
+    value = _money_literal(value)
     if operator in ("gt", "gte", "lt", "lte") and not isinstance(
-        value, (int, float, dt.date)
+        value, (int, float, dt.date, Money)
     ):
-        raise ValueError(f"'{operator}' compares with a number or a date such as 2026-01-01")
+        raise ValueError(f"'{operator}' compares with a number, an amount such as "
+                         "{amount: 5000, currency: CNY} or a date such as 2026-01-01")
     return Test(fact, operator, tuple(value) if isinstance(value, list) else value)
+
+
+def _money_literal(value: Any) -> Any:
+    """``{amount: 5000, currency: TWD}`` as money; anything else unchanged."""
+    if not isinstance(value, dict):
+        return value
+    if set(value) != {"amount", "currency"} or not isinstance(value["amount"], (int, float)) \
+            or not isinstance(value["currency"], str) or len(value["currency"]) != 3:
+        raise ValueError("write an amount as {amount: 5000, currency: CNY} (an ISO code)")
+    return Money(float(value["amount"]), value["currency"].upper())
+
+
+SUM_OPERATORS = ("equals", "not_equals", "gt", "gte", "lt", "lte")
+
+
+def _parse_sum(raw: dict[str, Any]) -> Sum:
+    facts = raw["sum"]
+    if not isinstance(facts, list) or len(facts) < 2 or not all(
+            isinstance(f, str) and f for f in facts):
+        raise ValueError("'sum' takes a list of two or more count facts, e.g. "
+                         "{sum: [contacts_today, others.total], gte: 10}")
+    operators = set(raw) - {"sum"}
+    if len(operators) != 1 or not operators <= set(SUM_OPERATORS):
+        raise ValueError(f"a sum takes exactly one comparison, one of: {', '.join(SUM_OPERATORS)}")
+    (operator,) = operators
+    value = raw[operator]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"a sum compares with a number, e.g. {operator}: 10")
+    return Sum(tuple(facts), operator, value)
 
 
 def walk(condition: Condition) -> Iterator[Condition]:
@@ -143,31 +193,18 @@ def compile_condition(condition: Condition, named: Mapping[str, Condition]) -> P
     if isinstance(condition, Not):
         inner = compile_condition(condition.item, named)
         return lambda facts: not inner(facts)
+    if isinstance(condition, Sum):
+        names, operator, literal = condition.facts, condition.operator, condition.value
+
+        def summed(facts: Facts) -> bool:
+            value = total([facts.get(name) for name in names])
+            return value is not None and compare(operator, value, literal) is True
+
+        return summed
     return compile_condition(named[condition.name], named)
 
 
 _MISSING = object()
-
-
-def _comparable(fact_value: Any, literal: Any) -> tuple[Any, Any] | None:
-    """Bring a fact and a literal to one comparable type, or None when they cannot be."""
-    if isinstance(literal, dt.datetime):
-        if isinstance(fact_value, dt.datetime):
-            if literal.tzinfo is None:
-                return fact_value.replace(tzinfo=None), literal
-            return fact_value, literal
-        return None
-    if isinstance(literal, dt.date):
-        if isinstance(fact_value, dt.datetime):
-            return fact_value.date(), literal
-        if isinstance(fact_value, dt.date):
-            return fact_value, literal
-        return None
-    if isinstance(literal, bool) or isinstance(fact_value, bool):
-        return None
-    if isinstance(literal, (int, float)) and isinstance(fact_value, (int, float)):
-        return fact_value, literal
-    return None
 
 
 def _compile_test(test: Test) -> Predicate:
@@ -188,22 +225,8 @@ def _compile_test(test: Test) -> Predicate:
 
 
 def _apply(operator: str, value: Any, literal: Any) -> bool:
-    if operator == "equals":
-        return bool(value == literal)
-    if operator == "not_equals":
-        return bool(value != literal)
-    if operator in ("gt", "gte", "lt", "lte"):
-        pair = _comparable(value, literal)
-        if pair is None:
-            return False
-        left, right = pair
-        if operator == "gt":
-            return bool(left > right)
-        if operator == "gte":
-            return bool(left >= right)
-        if operator == "lt":
-            return bool(left < right)
-        return bool(left <= right)
+    if operator in SUM_OPERATORS:
+        return compare(operator, value, literal) is True
     if operator == "in":
         return value in literal
     if operator == "not_in":

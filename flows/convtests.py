@@ -9,9 +9,14 @@ A file ``flows/packs/<id>/tests/*.yaml`` holds::
         steps:
           - caller: agency                # answer the question 'caller' (it must be asked now)
           - when: "昨晚10点"              # typed text, as a user would type it
-          - others: [family, employer]    # multiple choice
+          - others: [family, employer]    # multiple choice: exactly these ticked, then Done
           - amount: null                  # "I don't know"
+          - story: 他们昨晚给我妈打了30次电话   # a story question: tell it (null: skip)
+          - story: {untick: [others.family]}  # then confirm: untick what is wrong (keys
+                                          # as in understood:), or {confirm: all}, or
+                                          # {correct: "是20次"} (typed correction)
           - /back                         # commands: /back /restart /unsafe /lang zh-Hant
+          - /say 我不想活了                # typed at any question, not expected to be taken
         expect:
           findings: [night_contact, third_parties]   # in order, most serious first
           letters: [regulator_complaint]             # offered letters, in order
@@ -22,6 +27,9 @@ A file ``flows/packs/<id>/tests/*.yaml`` holds::
           citations_contain: [civil_1033, "Art. 1033"]  # optional: citations shown, by id or
                                                      #   by text of the line users see
           citations_lack: [psl_42]                   # optional: citations never shown
+          understood: [contact_time, others.family]  # optional: what the story gave, as
+                                                     # node (or node.option), in order
+          answers: {contacts_today: {at_least: 10}}  # optional: stored answers
           completed: true                            # default true
 
 Each step checks that the named question is the one being asked, so a test also pins the
@@ -79,7 +87,8 @@ def _event(pack: Pack, step: Any, current: str | None) -> tuple[ev.Event | None,
     if isinstance(step, str):
         command, _, argument = step.partition(" ")
         events = {"/back": ev.Back(), "/restart": ev.Restart(), "/unsafe": ev.Unsafe(),
-                  "/cancel": ev.Cancel(), "/why": ev.WhyAsk(), "/lang": ev.SetLanguage(argument)}
+                  "/cancel": ev.Cancel(), "/why": ev.WhyAsk(), "/lang": ev.SetLanguage(argument),
+                  "/say": ev.Say(argument)}
         return events.get(command), None
     if not isinstance(step, dict) or len(step) != 1:
         return None, None
@@ -89,9 +98,13 @@ def _event(pack: Pack, step: Any, current: str | None) -> tuple[ev.Event | None,
         return None, node_id
     if value is None:
         return ev.DontKnow(node_id), node_id
+    if node.node.kind == "story" and isinstance(value, dict):
+        if "correct" in value:
+            return ev.Say(str(value["correct"])), node_id
+        return ev.Done(node_id), node_id
     if node.node.kind in ("choice", "yesno"):
         return ev.Pick(node_id, str(value)), node_id
-    if node.node.kind == "multi":
+    if node.node.kind in ("multi", "tally") and isinstance(value, list):
         return ev.Done(node_id), node_id
     return ev.Say(str(value)), node_id
 
@@ -106,6 +119,7 @@ def run_case(pack: Pack, case: dict[str, Any], file: str) -> Outcome:
     step: Step = start(pack, case.get("language"), now=now)
     shown: list[str] = [_text(r) for r in step.replies]
     asked: list[str] = []
+    understood: list[str] | None = None
     for raw in case.get("steps", []):
         current = step.state.path[-1]
         event, expected = _event(pack, raw, current)
@@ -116,20 +130,57 @@ def run_case(pack: Pack, case: dict[str, Any], file: str) -> Outcome:
             failures.append(f"step {raw!r}: expected question '{expected}' but '{current}' "
                             "is being asked")
             break
-        if isinstance(event, ev.Done):
-            for option in raw[expected]:  # type: ignore[index]
-                step = advance(pack, step.state, ev.Pick(expected, str(option)), now=now)
+        if isinstance(event, ev.Done) and isinstance(raw[expected], dict):  # type: ignore[index]
+            keys = proposal_keys(pack, step.state.proposals)
+            for key in raw[expected].get("untick", []):  # type: ignore[index]
+                if key not in keys:
+                    failures.append(f"step {raw!r}: nothing understood as {key!r} "
+                                    f"(understood: {keys})")
+                    break
+                proposal = step.state.proposals[keys.index(key)]
+                step = advance(pack, step.state, ev.Pick(expected, proposal["id"]), now=now)
+        elif isinstance(event, ev.Done):  # tick exactly the listed options, then Done
+            wanted = [str(option) for option in raw[expected]]  # type: ignore[index]
+            ticked = list(step.state.pending.get(expected, []))
+            for option in [o for o in ticked if o not in wanted] + \
+                    [o for o in wanted if o not in ticked]:
+                step = advance(pack, step.state, ev.Pick(expected, option), now=now)
         if expected is not None:
             asked.append(expected)
         before = step.state
         step = advance(pack, step.state, event, now=now)
         shown.extend(_text(r) for r in step.replies)
+        if any(isinstance(r, Question) and r.kind == "confirm" for r in step.replies):
+            understood = proposal_keys(pack, step.state.proposals)
         if expected is not None and step.state.answers == before.answers and \
-                step.state.path == before.path:
+                step.state.path == before.path and step.state.pending == before.pending:
             failures.append(f"step {raw!r}: the answer was refused")
             break
-    _check_expectations(case.get("expect", {}), step, shown, asked, failures)
+    expect = case.get("expect", {})
+    _check_expectations(expect, step, shown, asked, failures)
+    if "understood" in expect and list(expect["understood"]) != (understood or []):
+        failures.append(f"understood: expected {list(expect['understood'])}, got {understood}")
+    for node_id, value in (expect.get("answers") or {}).items():
+        if step.state.answers.get(node_id, "<none>") != value:
+            failures.append(f"answer {node_id}: expected {value!r}, got "
+                            f"{step.state.answers.get(node_id, '<none>')!r}")
     return Outcome(file, name, tuple(failures))
+
+
+def proposal_keys(pack: Pack, proposals: list[dict[str, Any]]) -> list[str]:
+    """How tests name what the story gave: ``node``, or ``node.option`` for one option of a
+    multi (or choice) question or one person of a tally."""
+    keys = []
+    for proposal in proposals:
+        node_id, value = proposal["node"], proposal["value"]
+        kind = pack.nodes[node_id].node.kind if node_id in pack.nodes else ""
+        if kind == "tally" and isinstance(value, dict):
+            keys.append(f"{node_id}.{next(iter(value))}")
+        elif kind in ("multi", "choice"):
+            keys.append(f"{node_id}.{value}")
+        else:
+            keys.append(node_id)
+    return keys
 
 
 def _text(reply: Any) -> str:
@@ -197,7 +248,15 @@ def _check_citations(expect: dict[str, Any], result: Result, failures: list[str]
 
 
 SAMPLE_TEXT = ["yesterday 10pm", "昨晚10点", "today 9am", "3", "x" * 5000, "", "🙂", "/x",
-               "+86 138 0013 8000", "12", "hello", "11月20日 上午9:30", "-5", "1e9"]
+               "+86 138 0013 8000", "12", "hello", "11月20日 上午9:30", "-5", "1e9", "数不清",
+               "0", "三十多次", "NT$20萬", "昨天", "this morning", "妈妈30次，领导5次", "1, 3",
+               "ok", "2"]
+SAMPLE_STORIES = [
+    "他们昨晚十点多给我妈打了三十多次电话，说要爆我通讯录，还骂我。我已经跟他们说了4次不要再打了。",
+    "They called my mother 30 times yesterday and told my boss. They never threatened me. "
+    "I borrowed $500 from Cash Fast Loans and I already paid it back.",
+    "没有人上门，也没有威胁我，只是每天打电话。", "x" * 5000, "🙂",
+]
 
 
 def random_walk(pack: Pack, runs: int = 1000, seed: int = 7, max_steps: int = 400) -> list[str]:
@@ -229,12 +288,17 @@ def _random_event(pack: Pack, step: Step, rng: random.Random) -> ev.Event:
         return ev.DontKnow(question.node)
     if roll < 0.15:
         return ev.Say(rng.choice(SAMPLE_TEXT))
+    if question.kind == "story":
+        return ev.Say(rng.choice(SAMPLE_STORIES))
+    if question.kind == "confirm" and (not question.choices or rng.random() < 0.4):
+        return ev.Done(question.node)
     if question.choices:
-        if node.kind == "multi" and rng.random() < 0.4:
+        if node.kind in ("multi", "tally") and rng.random() < 0.4:
             return ev.Done(question.node)
         return ev.Pick(question.node, rng.choice(question.choices).id)
     if node.kind in QUESTION_KINDS:
         samples = {"text": "They called me many times", "number": str(int(node.min or 0)),
-                   "datetime": "yesterday 10pm", "phone": "+86 138 0013 8000"}
+                   "datetime": "yesterday 10pm", "phone": "+86 138 0013 8000",
+                   "amount": rng.choice(["8000", "大概八千", "$2,340.17", "NT$20萬"])}
         return ev.Say(samples.get(node.kind, "x"))
     return ev.Repeat()

@@ -13,15 +13,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from flows import events as ev
-from flows import render
+from flows import render, story
 from flows.answers import Invalid, parse_answer
+from flows.choices import clear, option_ids, spotted_options, tally_pick, tally_typed, \
+    tally_value, toggle
 from flows.facts import add_fact, collect
-from flows.pack import YESNO_OPTIONS, Pack
+from flows.needs import needed, unknown_ahead
+from flows.pack import Pack, safety_region
 from flows.replay import kept_answers, update_notice
 from flows.replies import Message, Reply
+from flows.rewind import previous_question
+from flows.safety import NOTHING, language_of, regions_for, response, safety_data
+from flows.safety.normalize import normalise
 from flows.schema import QUESTION_KINDS
 from flows.state import State
 from flows.texts import clean_input, fold
+from flows.zones import conversation_zone, with_zone  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +59,10 @@ def advance(pack: Pack, state: State, event: ev.Event, *, now: dt.datetime) -> S
         if was_active and not isinstance(event, ev.Restart):  # say what happened, truly
             notes.append(update_notice(pack, dropped, state.language))
     if isinstance(event, ev.Say):
-        notes.extend(_safety(pack, state, event.text))
+        warnings, hold = _safety(pack, state, event.text)
+        if hold:  # a person in crisis: nothing they typed is taken as an answer; we stop here
+            return Step(state, (*notes, *warnings))
+        notes.extend(warnings)
     if isinstance(event, (ev.Start, ev.Restart)) and (
             isinstance(event, ev.Restart) or state.status != "active"):
         home = state.home_timezone or state.timezone
@@ -95,22 +105,34 @@ def _answer(pack: Pack, state: State, current: str, event: ev.Event, now: dt.dat
     if isinstance(event, (ev.Pick, ev.Done, ev.DontKnow)) and event.node != current:
         return _show(pack, state, [*notes, Message(pack.ui("already_answered", state.language),
                                                    "notice")])
+    now_local = now.astimezone(zoneinfo.ZoneInfo(state.timezone))
+    if node.kind == "story":
+        outcome = story.handle(pack, state, current, event, now_local)
+        if isinstance(outcome, Invalid):
+            return _show(pack, state, [*notes, _reprompt(pack, state, outcome)])
+        if not outcome.accepted:
+            return _show(pack, outcome.state, [*notes, *outcome.notes])
+        state = outcome.state
+        return _continue(pack, state, list(state.path), collect(pack, state, state.path),
+                         [*notes, *outcome.notes], walked_from=current)
+    order = [o.id for o in node.options or []]
     value: Any
     if isinstance(event, ev.Pick):
-        valid = _option_ids(node)
-        if event.option not in valid:
+        if event.option not in option_ids(node):
             return _show(pack, state, [*notes, _reprompt(pack, state, Invalid("reprompt"))])
+        if node.kind == "tally":
+            return _show(pack, tally_pick(state, current, event.option, order), notes)
         if node.kind == "multi":
-            chosen = _toggle(pack.nodes[current].exclusive, state.pending.get(current, []),
-                             event.option)
-            order = [o.id for o in node.options or []]
+            chosen = toggle(pack.nodes[current].exclusive, state.pending.get(current, []),
+                            event.option)
             pending = {**state.pending, current: sorted(chosen, key=order.index)}
             return _show(pack, state.with_(pending=pending), notes)
         value = event.option
     elif isinstance(event, ev.Done):
-        if node.kind != "multi":
+        if node.kind not in ("multi", "tally"):
             return _show(pack, state, notes)
-        value = list(state.pending.get(current, []))
+        value = list(state.pending.get(current, [])) if node.kind == "multi" else \
+            tally_value(state, current, order)
     elif isinstance(event, ev.DontKnow):
         if node.required:
             return _show(pack, state, [*notes, _reprompt(pack, state, Invalid("reprompt"))])
@@ -119,8 +141,13 @@ def _answer(pack: Pack, state: State, current: str, event: ev.Event, now: dt.dat
         text = clean_input(event.text)
         if node.kind not in QUESTION_KINDS:
             return _show(pack, state, notes)
-        now_local = now.astimezone(zoneinfo.ZoneInfo(state.timezone))
-        parsed = parse_answer(node, render.option_labels(pack, current), text, now_local)
+        labels = render.option_labels(pack, current)
+        parsed = tally_typed(pack, state, current, text, labels) if node.kind == "tally" \
+            else parse_answer(node, labels, text, now_local)
+        if isinstance(parsed, Invalid) and node.kind == "multi" and parsed.reason == "reprompt":
+            ticks = spotted_options(pack, current, text, now_local)
+            if ticks:  # "my mum and my boss": ticked for the person to check, then Done
+                return _show(pack, state.with_(pending={**state.pending, current: ticks}), notes)
         if isinstance(parsed, Invalid):
             return _show(pack, state, [*notes, _reprompt(pack, state, parsed)])
         value = parsed
@@ -138,8 +165,12 @@ def _accept(pack: Pack, state: State, current: str, value: Any, notes: list[Repl
         found = list(dict.fromkeys(cue for cue, word in pack.cue_words if word in folded))
         if found:
             cue_hits[current] = found
-    pending = {k: v for k, v in state.pending.items() if k != current}
-    state = state.with_(answers=answers, cue_hits=cue_hits, pending=pending)
+    changes: dict[str, Any] = {"answers": answers, "cue_hits": cue_hits}
+    if current in state.origins:
+        changes["origins"] = {k: v for k, v in state.origins.items() if k != current}
+    if current in state.pending or current in state.pending_counts:
+        changes.update(clear(state, current).pending_fields())
+    state = state.with_(**changes)
     facts = collect(pack, state, state.path)
     return _continue(pack, state, list(state.path), facts, notes, walked_from=current)
 
@@ -159,7 +190,10 @@ def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
             break
         if node.kind == "info":
             replies.append(Message(render.text_for(pack, state, node.text, facts)))
-        elif compiled.ask_if is not None and not compiled.ask_if(facts):
+        elif (compiled.ask_if is not None and not compiled.ask_if(facts)) or (
+                node.ask == "needed" and node_id not in state.answers and not needed(
+                    compiled.fact or "", facts, unknown_ahead(pack.ahead[node_id], facts),
+                    pack.rules3)):
             path.pop()
         elif node_id in state.answers:
             add_fact(pack, facts, node_id, state.answers[node_id])
@@ -171,45 +205,9 @@ def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
         node_id = _next(pack, node_id, facts)
         path.append(node_id)
     was_done = state.status == "done"
-    state = state.with_(path=path, status="done" if node.kind == "end" else "active")
-    state = _with_zone(pack, state)
+    state = with_zone(pack, state, path=path, status="done" if node.kind == "end" else "active")
     step = _show(pack, state, replies, facts)
     return Step(step.state, step.replies, completed=node.kind == "end" and not was_done)
-
-
-def _option_ids(node: Any) -> set[str]:
-    """The ids a button of this question may carry (what ``render.question`` offers), without
-    rendering the question's texts just to check a tap."""
-    if node.kind == "yesno":
-        return set(YESNO_OPTIONS)
-    return {o.id for o in node.options or ()}
-
-
-def _toggle(exclusive: frozenset[str], pending: list[str], option: str) -> list[str]:
-    """Tick or untick ``option``; an exclusive ("none of these") option stands alone."""
-    if option in pending:
-        return [o for o in pending if o != option]
-    if option in exclusive:
-        return [option]
-    return [o for o in pending if o not in exclusive] + [option]
-
-
-def conversation_zone(pack: Pack, state: State) -> str | None:
-    """The time zone the answers on the path choose (the last zone option picked), if any.
-    Derived from the answers, never kept apart from them, so Back undoes it."""
-    for node_id in reversed(state.path):
-        zones = pack.nodes[node_id].zones if node_id in pack.nodes else None
-        if zones:
-            picked = state.answers.get(node_id)
-            if isinstance(picked, str) and picked in zones:
-                return zones[picked]
-    return None
-
-
-def _with_zone(pack: Pack, state: State) -> State:
-    """The state on the clock its answers choose, else on the zone it started in."""
-    home = state.home_timezone or state.timezone  # states saved before zones could change
-    return state.with_(home_timezone=home, timezone=conversation_zone(pack, state) or home)
 
 
 def _next(pack: Pack, node_id: str, facts: dict[str, Any]) -> str:
@@ -228,23 +226,33 @@ def _show(pack: Pack, state: State, replies: list[Reply],
     if node.kind == "end":
         end = render.text_for(pack, state, node.text, facts)
         return Step(state, (*replies, Message(end), render.result(pack, state, facts)))
-    can_back = any(pack.nodes[n].node.kind in QUESTION_KINDS for n in state.path[:-1])
+    can_back = previous_question(pack, state) is not None or story.confirming(state, current,
+                                                                                pack)
+    if story.confirming(state, current, pack):
+        return Step(state, (*replies, story.confirm_question(pack, state, current, can_back)))
     return Step(state, (*replies, render.question(pack, state, current, facts, can_back)))
 
 
 def _back(pack: Pack, state: State, notes: list[Reply]) -> Step:
-    asked = [i for i, n in enumerate(state.path[:-1])
-             if pack.nodes[n].node.kind in QUESTION_KINDS]
-    if not asked:
+    current = state.path[-1]
+    if story.confirming(state, current, pack):  # from "what I understood" to the story
+        return _show(pack, story.forget(state, current), notes)
+    index = previous_question(pack, state)
+    if index is None:
         return _show(pack, state, [*notes, Message(pack.ui("nothing_to_go_back_to",
                                                            state.language), "notice")])
-    index = asked[-1]
     previous = state.path[index]
-    answers = {k: v for k, v in state.answers.items() if k != previous}
-    state = state.with_(answers=answers, path=state.path[: index + 1], status="active",
-                        cue_hits={k: v for k, v in state.cue_hits.items() if k != previous})
-    state = _with_zone(pack, state)
-    return _show(pack, state, notes)
+    state = state.with_(path=state.path[: index + 1], status="active")
+    if pack.nodes[previous].node.kind == "story" and any(p.get("ok") is not None
+                                                        for p in state.proposals):
+        state = story.reopen(state, previous)
+    else:
+        if pack.nodes[previous].node.kind == "story":
+            state = story.forget(state, previous)
+        state = state.with_(answers={k: v for k, v in state.answers.items() if k != previous},
+                            cue_hits={k: v for k, v in state.cue_hits.items() if k != previous},
+                            origins={k: v for k, v in state.origins.items() if k != previous})
+    return _show(pack, with_zone(pack, state), notes)
 
 
 def _rebuild(pack: Pack, state: State) -> tuple[State, list[str]]:
@@ -253,9 +261,12 @@ def _rebuild(pack: Pack, state: State) -> tuple[State, list[str]]:
     answers = kept_answers(pack, state.answers)
     dropped = [node_id for node_id in state.path if node_id in state.answers
                and node_id not in answers]
+    proposals = [p for p in state.proposals if p.get("node") in pack.nodes]
     state = state.with_(pack_version=pack.version, answers=answers, path=[pack.start],
                         pending={k: v for k, v in state.pending.items() if k in pack.nodes},
-                        cue_hits={k: v for k, v in state.cue_hits.items() if k in answers})
+                        cue_hits={k: v for k, v in state.cue_hits.items() if k in answers},
+                        origins={k: v for k, v in state.origins.items() if k in answers},
+                        proposals=proposals)
     rebuilt = _continue(pack, state, [pack.start], {"language": state.language, "cues": []}, [])
     return rebuilt.state.with_(status=state.status if state.status == "cancelled"
                                else rebuilt.state.status), dropped
@@ -276,11 +287,22 @@ def _reprompt(pack: Pack, state: State, invalid: Invalid) -> Message:
     return Message(pack.text(node.reprompt, lang) or pack.ui("empty_answer", lang), "notice")
 
 
-def _safety(pack: Pack, state: State, text: str) -> list[Reply]:
-    """Crisis words anywhere, at any step: the safety message comes first, every time."""
-    folded = fold(text)
-    hit = next((tid for tid, word in pack.safety_words if word in folded), None)
-    if hit is None:
-        return []
-    trigger = next(t for t in pack.data.safety.triggers if t.id == hit)
-    return [Message(pack.text(trigger.text, state.language), "safety")]
+def _safety(pack: Pack, state: State, text: str) -> tuple[list[Reply], bool]:
+    """Crisis and danger in anything typed, at any step, come first; a self-harm crisis holds
+    the interview (the text is not an answer). The channels' safety gate (bot/safety.py) runs
+    the same recogniser before anything else; this step keeps the engine safe on its own."""
+    verdict = pack.safety.check(text) if pack.safety is not None else NOTHING
+    replies: list[Reply] = []
+    if verdict:
+        data = safety_data()
+        regions = regions_for(data, safety_region(pack), language=state.language)
+        language = language_of(text, state.language)
+        replies.append(Message("\n\n".join(response(data, verdict, regions, language)),
+                               "safety"))
+    if not verdict.self_harm and pack.notice_words:
+        folded = normalise(text)
+        hit = next((tid for tid, word in pack.notice_words if word and word in folded), None)
+        if hit is not None:
+            trigger = next(t for t in pack.data.safety.triggers if t.id == hit)
+            replies.append(Message(pack.text(trigger.text, state.language), "safety"))
+    return replies, verdict.self_harm

@@ -15,8 +15,10 @@ from jinja2 import TemplateNotFound, nodes
 
 from flows.issues import PackIssue
 from flows.letters import (
+    AddresseeContext,
     CitationContext,
     Counts,
+    EnclosureContext,
     FindingContext,
     IncidentContext,
     LetterInfo,
@@ -30,7 +32,8 @@ from flows.suggest import did_you_mean
 from flows.yamlsource import SourceMap
 
 ITEM_KEYS = frozenset(key for typed in (CitationContext, FindingContext, IncidentContext,
-                                        PublicOrderGroup, LetterInfo, Sender, Counts)
+                                        PublicOrderGroup, LetterInfo, Sender, Counts,
+                                        AddresseeContext, EnclosureContext)
                       for key in typed.__annotations__)
 """Every key a dict in a letter context can have (for "did you mean" on a mistyped one)."""
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")

@@ -26,6 +26,7 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from flows.issues import PackIssue
+from flows.letterform import check_form, check_layout
 from flows.pack import BUILTIN_FACTS, Pack, fact_name
 from flows.schema import Letter, PackData
 from flows.suggest import did_you_mean
@@ -52,16 +53,31 @@ class Sender(TypedDict):
     address: str
     phone: str
     loan_number: str
+    city: str  # the town where the user signs, printed with the date (a letter asks for it
+    # only when its fields: list it)
+
+
+class AddresseeContext(TypedDict):
+    """Whom the letter goes to (the letter's ``addressee:``); unknown values are BLANK."""
+
+    type: str  # collector, lender, regulator, police, telecom_authority; "" when undeclared
+    name: str  # as the user gave it, else the pack's fixed name, else the report's, else BLANK
+    address: str  # the mailing address the user gave, else BLANK
+
+
+class EnclosureContext(TypedDict):
+    name: str  # e.g. the annex's title, or a file's name
+    sha256: str  # hex digest of a file; "" for the annex printed with the letter
 
 
 class CitationContext(TypedDict):
     law: str
     article: str
-    effective: str  # ISO date the provision took effect; "" when the research gives none
+    effective: str  # the date the provision took effect, written as ``today``; "" when the
+    # research gives none
     url: str
     quote: str | None
-    confidence: str  # "verified-from-source" or "secondary"
-    reported: str  # "" or the pack's "as reported by secondary sources" wording
+    confidence: str  # "verified-from-source" (the validator allows nothing else)
 
 
 class FindingContext(TypedDict):
@@ -75,8 +91,8 @@ class FindingContext(TypedDict):
 class IncidentContext(TypedDict):
     """One reported contact, in the annex's columns; unknown values are BLANK."""
 
-    date: str  # YYYY-MM-DD, the user's local date
-    time: str  # HH:MM, the user's local time
+    date: str  # the user's local date, in the letter's one date format (as ``today``)
+    time: str  # the user's local time, as the letter's language writes it (23:10, 11:10 PM)
     channel: str  # the channel's label in the letter's language
     number: str
     who: str  # agency and/or lender
@@ -91,7 +107,7 @@ class Counts(TypedDict):
     outside_8_to_21: int  # local time before 08:00 or from 21:00
     third_parties: int | None  # incidents where the pack's condition 'third_party_contact'
     # (or 'others_contacted') holds; None when the pack defines neither
-    first: str  # date (ISO) of the first and last dated incident, or BLANK
+    first: str  # date of the first and last dated incident (as ``today``), or BLANK
     last: str
 
 
@@ -106,7 +122,7 @@ class PublicOrderGroup(TypedDict):
     no_contact_order: bool  # the version lets police order 禁止接触 (new Art. 50 para 2)
     confidence: str  # as in CitationContext
     count: int  # contacts in this period (0 only when no contact has a date)
-    first: str  # first and last such date (ISO), or BLANK
+    first: str  # first and last such date (as ``today``), or BLANK
     last: str
 
 
@@ -116,6 +132,8 @@ class LetterContext(TypedDict):
     date: str  # today, ISO (YYYY-MM-DD)
     blank: str  # BLANK, so templates can write {% if lender != blank %}
     sender: Sender
+    addressee: AddresseeContext
+    enclosures: list[EnclosureContext]  # what goes with the letter, the annex first
     lender: str  # the lender's name, or BLANK
     agency: str  # the collection agency's name, or BLANK
     facts: dict[str, Any]  # every fact of the pack: the latest interview's answer or None
@@ -133,6 +151,7 @@ DICT_KEYS: dict[str, frozenset[str]] = {
     "letter": frozenset(LetterInfo.__annotations__),
     "sender": frozenset(SENDER_FIELDS),
     "counts": frozenset(Counts.__annotations__),
+    "addressee": frozenset(AddresseeContext.__annotations__),
 }
 FACT_DICTS = ("facts", "labels")
 _DICT_METHODS = frozenset({"items", "keys", "values", "get"})
@@ -216,6 +235,9 @@ def check_letter_templates(data: PackData, places: SourceMap, root: Path) -> lis
                                     "reference"))
             continue
         issues += _check_template(env, root, letter.template, letter, facts, set())
+        issues += check_layout(letter_id, letter, places)
+        issues += check_form(letter_id, letter, env, root, places, CONTEXT_KEYS, DICT_KEYS,
+                             facts)
     return issues
 
 

@@ -6,7 +6,8 @@ follow the contract of :class:`flows.letters.LetterContext` exactly (the same ke
 kinds of values, the same invariants, e.g. ``public_order_article`` is never empty) and vary it:
 every optional value present and absent, every list empty and with items whose own optional
 values are present in one item and absent in the next, and each option of every fact the
-template tests.
+template tests. Facts take every form the engine stores: a count or "at least n", money with its
+currency, a moment, a day alone or a day and its part, a tally of people and counts.
 """
 
 from __future__ import annotations
@@ -45,9 +46,19 @@ def fact_values(data: PackData) -> dict[str, list[Any]]:
             values[name] = [plain or options, options[:1]]
         elif node.kind == "number":
             low = int(node.min) if node.min is not None else 0
-            values[name] = [max(low, 3), low]
+            values[name] = [max(low, 3), low, {"at_least": max(low, 10)}]
+        elif node.kind == "amount":
+            currency = node.currency or "CNY"
+            values[name] = [{"amount": 5000, "currency": currency},
+                            {"amount": 200000, "currency": "TWD" if currency != "TWD" else "USD",
+                             "approx": True}]
+        elif node.kind == "tally":
+            plain = [o.id for o in node.options or [] if not o.exclusive] or options
+            values[name] = [{o: 3 for o in plain}, {o: None for o in plain[:1]},
+                            {o: {"at_least": 10} for o in plain[:1]}]
         elif node.kind == "datetime":
-            values[name] = [f"{SAMPLE_DAY}T07:40:00+08:00", "2025-12-31T23:10:00+08:00"]
+            values[name] = [f"{SAMPLE_DAY}T07:40:00+08:00", "2025-12-31T23:10:00+08:00",
+                            SAMPLE_DAY, f"{SAMPLE_DAY} evening"]
         elif node.kind == "phone":
             values[name] = ["+86 138 0013 8000"]
         else:
@@ -63,7 +74,6 @@ def _label(value: Any) -> str | None:
 
 def _findings(data: PackData, letter_id: str, language: str) -> list[Context]:
     """The pack's own findings for this letter, then two that vary every optional value."""
-    reported = "as reported by secondary sources"
     found: list[Context] = []
     for rule in data.rules:
         cited = [data.citations[c] for c in rule.citations if c in data.citations]
@@ -76,14 +86,13 @@ def _findings(data: PackData, letter_id: str, language: str) -> list[Context]:
                           "law": _text(data, c.law, language),
                           "article": _text(data, c.article, language),
                           "effective": c.effective.isoformat() if c.effective else "",
-                          "url": c.url, "quote": c.quote, "confidence": c.confidence,
-                          "reported": reported if c.confidence == "secondary" else ""}
+                          "url": c.url, "quote": c.quote, "confidence": c.confidence}
                           for c in cited]})
     full = {"law": "Sample Act", "article": "Art. 1", "effective": "2020-01-01",
             "url": "https://example.org/law", "quote": "A sample quotation.",
-            "confidence": "verified-from-source", "reported": ""}
+            "confidence": "verified-from-source"}
     bare = {"law": "Other Act", "article": "", "effective": "", "url": "https://example.org/o",
-            "quote": None, "confidence": "secondary", "reported": reported}
+            "quote": None, "confidence": "verified-from-source"}
     found.append({"rule": "sample_rule", "severity": "urgent", "title": "A sample finding",
                   "explanation": "Why it is not allowed.", "citations": [full, bare]})
     found.append({"rule": "sample_other", "severity": "low", "title": "Another finding",
@@ -108,7 +117,8 @@ _GROUPS = [
      "confidence": "verified-from-source", "count": 1, "first": "2025-12-31",
      "last": "2025-12-31"},
     {"law": "Sample law (revised)", "article": "Art. 50", "item": "(5)", "quote": "New words.",
-     "period": "from 2026-01-01", "no_contact_order": True, "confidence": "secondary",
+     "period": "from 2026-01-01", "no_contact_order": True,
+     "confidence": "verified-from-source",
      "count": 1, "first": SAMPLE_DAY, "last": SAMPLE_DAY},
 ]
 
@@ -119,12 +129,19 @@ def _base(data: PackData, letter_id: str, full: bool) -> Context:
     values = fact_values(data)
     facts = {name: (values.get(name, [None])[0] if full else None)
              for name in sorted(known_facts(data))}
+    kind = letter.addressee.type if letter.addressee is not None else ""
+    fixed = _text(data, letter.addressee.name, language) if letter.addressee is not None \
+        and letter.addressee.name else None
     return {
         "letter": {"id": letter_id, "title": _text(data, letter.title, language),
                    "recipient": _text(data, letter.recipient, language) or BLANK,
                    "language": language},
         "today": SAMPLE_DAY, "date": SAMPLE_DAY, "blank": BLANK,
         "sender": {f: (f"Sample {f}" if full else BLANK) for f in SENDER_FIELDS},
+        "addressee": {"type": kind, "name": fixed or ("Sample addressee" if full else BLANK),
+                      "address": "1 Sample Road" if full else BLANK},
+        "enclosures": [{"name": "Record of contacts", "sha256": ""},
+                       {"name": "photo.jpg", "sha256": "0" * 64}] if full else [],
         "lender": "Sample lender" if full else BLANK,
         "agency": "Sample agency" if full else BLANK,
         "facts": facts,
@@ -151,9 +168,11 @@ def sample_contexts(data: PackData, letter_id: str, tested: set[str] | None = No
     yield "nothing is known", empty
     yield "the answers are known but nothing was reported", {
         **full, "findings": [], "incidents": [], "counts": dict(_COUNTS_NONE),
+        "enclosures": [],
         "public_order_article": empty["public_order_article"]}
     yield "contacts were reported but the answers are unknown", {
         **empty, "findings": full["findings"], "incidents": full["incidents"],
+        "enclosures": full["enclosures"][:1],
         "counts": {**_COUNTS_FULL, "third_parties": 0}}
     yield "only contacts after the revision", {
         **full, "public_order_article": [dict(_GROUPS[1])]}

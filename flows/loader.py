@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from flows.issues import PackInvalid, PackIssue
 from flows.pack import Pack, compile_pack
+from flows.safety.lexicon import safety_data
 from flows.schema import PackData
 from flows.snapshot import content_hash, read_files
 from flows.validator import validate_data
@@ -51,7 +52,8 @@ def available_packs() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def _schema_issues(error: ValidationError, places: SourceMap) -> list[PackIssue]:
+def schema_issues(error: ValidationError, places: SourceMap) -> list[PackIssue]:
+    """Pydantic's errors as issues at ``file:line`` (packs and the shared crisis data)."""
     issues = []
     for item in error.errors():
         loc = tuple(item["loc"])
@@ -84,8 +86,9 @@ def inspect_pack(folder: str | os.PathLike[str], templates: Path | None = None, 
     try:
         data = PackData.model_validate(raw, context={"languages": languages})
     except ValidationError as error:
-        return None, issues + _schema_issues(error, places)
+        return None, issues + schema_issues(error, places)
     issues += validate_data(data, places, today)
+    from flows.hantchecks import check_template_scripts
     from flows.letterchecks import check_letters_render  # letters need the checked data
     from flows.letters import check_letter_templates
 
@@ -94,6 +97,8 @@ def inspect_pack(folder: str | os.PathLike[str], templates: Path | None = None, 
     if not any(issue.level == "error" for issue in template_issues):
         template_issues += check_letters_render(data, places, root)
     issues += template_issues
+    issues += check_template_scripts(data, root)
+    issues += safety_data().for_pack(data.safety.lexicon, places)[1]
     if any(issue.level == "error" for issue in issues):
         return None, issues
     pack = compile_pack(data, folder)

@@ -9,19 +9,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flows.conditions import Predicate, compile_condition
 from flows.issues import PackIssue
+from flows.needs import Predicate3, compile3, facts_read
+from flows.spotter import compile_spotter
+from flows.safety.lexicon import Lexicon, safety_data
+from flows.safety.normalize import normalise_term
 from flows.schema import QUESTION_KINDS, Node, PackData, Rule
 from flows.texts import pick
 from flows.uitext import BUILTIN
 
 ATTRIBUTES = {
-    "datetime": ("hour", "minute", "date", "weekday"),
+    "datetime": ("hour", "minute", "date", "weekday", "part"),
     "multi": ("count",),
     "text": ("length",),
+    "story": ("length",),
+    "amount": ("currency",),
+    "tally": ("count", "total"),
 }
-"""Derived attributes a condition may read, e.g. ``contact_time.hour``."""
+"""Derived attributes a condition may read, e.g. ``contact_time.hour``; a tally fact also has
+one attribute per option (``others.family``)."""
 
 BUILTIN_FACTS = {"cues": "multi", "language": "choice"}
 """Facts the engine provides: cue ids found in free text, and the conversation language."""
@@ -54,7 +63,10 @@ class Pack:
     rules: list[tuple[Rule, Predicate]] = field(default_factory=list)
     fact_kinds: dict[str, str] = field(default_factory=dict)
     cue_words: tuple[tuple[str, str], ...] = ()
-    safety_words: tuple[tuple[str, str], ...] = ()
+    safety: Lexicon | None = None
+    """Crisis recognition: the shared lexicon plus the pack's ``safety.lexicon``."""
+    notice_words: tuple[tuple[str, str], ...] = ()
+    """(trigger id, normalised word) of the pack's own ``safety.triggers`` (e.g. a scam)."""
     advice_when: dict[str, Predicate] = field(default_factory=dict)
     unknown_texts: dict[str, Mapping[str, str]] = field(default_factory=dict)
     """Fact name -> how it reads in texts when unknown (a node's ``unknown:``)."""
@@ -64,6 +76,12 @@ class Pack:
     """The templates folder its letters render from (a release has its own snapshot)."""
     release: int | None = None
     """The release number it was loaded from; None when served from the packs folder."""
+    spotter: Any = None
+    """The compiled ``spotter:`` section (:class:`flows.spotter.Spotter`), if any."""
+    rules3: list[tuple[Predicate3, frozenset[str]]] = field(default_factory=list)
+    """Each rule three-valued, with the facts it reads (for ``ask: needed``)."""
+    ahead: dict[str, frozenset[str]] = field(default_factory=dict)
+    """``ask: needed`` node -> the facts stored by it and every question after it."""
 
     @property
     def id(self) -> str:
@@ -148,16 +166,43 @@ def compile_pack(data: PackData, folder: Path | None = None) -> Pack:
     pack.advice_when = {advice_id: compile_condition(advice.when, named)
                         for advice_id, advice in data.advice.items() if advice.when is not None}
     pack.rules = [(rule, compile_condition(rule.when, named)) for rule in data.rules]
+    if any(node.ask == "needed" for node in data.nodes.values()):
+        pack.rules3 = [(compile3(rule.when, named), facts_read(rule.when, named))
+                       for rule in data.rules]
+        pack.ahead = {node_id: _ahead(data, node_id) for node_id, node in data.nodes.items()
+                      if node.ask == "needed"}
+    pack.spotter = compile_spotter(data)
     pack.cue_words = tuple(
         (cue_id, word.casefold())
         for cue_id, cue in data.cues.items()
         for words in cue.words.values()
         for word in words
     )
-    pack.safety_words = tuple(
-        (trigger.id, word.casefold())
+    pack.notice_words = tuple(
+        (trigger.id, normalise_term(word))
         for trigger in data.safety.triggers
         for words in trigger.words.values()
         for word in words
     )
+    pack.safety, _ = safety_data().for_pack(data.safety.lexicon)
     return pack
+
+
+def _ahead(data: PackData, start: str) -> frozenset[str]:
+    """Facts stored by ``start`` and by every node reachable from it."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen or node_id not in data.nodes:
+            continue
+        seen.add(node_id)
+        next_ = data.nodes[node_id].next
+        stack.extend([next_] if isinstance(next_, str) else [b.goto for b in next_ or []])
+    return frozenset(name for node_id in seen
+                     if (name := fact_name(node_id, data.nodes[node_id])) is not None)
+
+
+def safety_region(pack: Pack) -> str:
+    """Whose crisis lines the pack's users see (``safety.region``, else the jurisdiction)."""
+    return pack.data.safety.region or pack.data.pack.jurisdiction

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.conditions import Facts
-from flows.facts import display
+from flows.facts import display, show_count
 from flows.pack import YESNO_OPTIONS, Pack
 from flows.schema import Rule
 from flows.replies import Choice, CitationView, FindingView, NamedText, Question, Result
@@ -48,15 +48,28 @@ def question(pack: Pack, state: State, node_id: str, facts: Facts, can_go_back: 
         choices = tuple(Choice(key, pack.ui(key, lang)) for key in YESNO_OPTIONS)
     elif node.options:
         selected = set(state.pending.get(node_id, ()))
-        choices = tuple(Choice(o.id, pack.text(o.label, lang), o.id in selected)
+        counts = state.pending_counts.get(node_id, {})
+        choices = tuple(Choice(o.id, _with_count(pack, lang, pack.text(o.label, lang),
+                                                 counts.get(o.id)), o.id in selected)
                         for o in node.options)
+    hints = {"story": ("story_tap", "story_type"), "tally": ("tally_tap", "tally_type")}
+    tap, typed = hints.get(node.kind, ("", ""))
     return Question(
         node=node_id, kind=node.kind, text=text_for(pack, state, node.text, facts),
         choices=choices, can_skip=not node.required, can_go_back=can_go_back,
-        skip_label=pack.ui("dont_know", lang), back_label=pack.ui("back", lang),
-        done_label=pack.ui("done", lang) if node.kind == "multi" else "",
+        skip_label=pack.ui("skip_story" if node.kind == "story" else "dont_know", lang),
+        back_label=pack.ui("back", lang),
+        done_label=pack.ui("done", lang) if node.kind in ("multi", "tally") else "",
         why_label=pack.ui("why_we_ask", lang), unsafe_label=pack.ui("unsafe", lang),
+        tap_hint=pack.ui(tap, lang) if tap else "", type_hint=pack.ui(typed, lang) if typed else "",
     )
+
+
+def _with_count(pack: Pack, language: str, label: str, count: Any) -> str:
+    """A tally button: "Family · 30" once a count is known."""
+    if count is None:
+        return label
+    return f"{label} · {show_count(pack, language, count)}"
 
 
 def findings(pack: Pack, state: State, facts: Facts) -> tuple[FindingView, ...]:
@@ -70,8 +83,7 @@ def findings(pack: Pack, state: State, facts: Facts) -> tuple[FindingView, ...]:
             CitationView(
                 law=pack.text(c.law, lang), article=pack.text(c.article, lang),
                 effective=c.effective.isoformat() if c.effective else "", url=c.url,
-                quote=c.quote,
-                confidence=c.confidence, id=cid,
+                quote=c.quote, confidence=c.confidence, kind=c.kind, id=cid,
             )
             for cid, c in ((cid, pack.data.citations[cid]) for cid in rule.citations)
         )
@@ -123,7 +135,7 @@ def result(pack: Pack, state: State, facts: Facts) -> Result:
                     for lid in letter_ids)
     headings: dict[str, Any] = {key: pack.ui(key, lang) for key in (
         "findings_heading", "no_findings", "say_heading", "do_heading", "channels_heading",
-        "letters_heading", "effective", "bring", "reported_wording")}
+        "letters_heading", "effective", "bring")}
     reviewed = pack.data.pack.reviewed_on.isoformat()
     return Result(
         findings=found,

@@ -2,17 +2,18 @@
 
 When a new release reaches a user mid-interview, the engine replays their answers through it
 (flows/engine.py, ``_rebuild``). An answer is kept only if it still fits its question: the
-option still exists, a number is still a number within the bounds, a date is still a date,
-text is within the length. The user is then told exactly what happened: every answer kept, or
-which questions' answers were set aside (any the guide still needs is asked again).
+option still exists (a tally's people still listed), a number or an amount is still within
+the bounds, a date is still a date, text is within the length. The user is then told exactly
+what happened: every answer kept, or which questions' answers were set aside (any the guide
+still needs is asked again).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from flows.moments import read_moment
 from flows.pack import YESNO_OPTIONS, Pack
 from flows.replies import Message
 from flows.schema import Node
@@ -22,7 +23,8 @@ QUESTION_LABEL = 80
 
 
 def fits(node: Node, value: Any) -> bool:
-    """Whether a saved answer is still a valid answer to this (possibly changed) question."""
+    """Whether a saved answer is still a valid answer to this (possibly changed) question,
+    in every form the engine stores (flows/answers.py, flows/story.py, flows/choices.py)."""
     if value is None:
         return not node.required
     options = {o.id for o in node.options or []}
@@ -35,19 +37,49 @@ def fits(node: Node, value: Any) -> bool:
         return (isinstance(value, list) and all(isinstance(v, str) and v in options
                                                 for v in value)
                 and not (len(value) > 1 and exclusive.intersection(value)))
+    if node.kind == "tally":  # person -> count (or no count yet), people still listed
+        return isinstance(value, dict) and all(
+            person in options and (count is None or _is_count(count))
+            for person, count in value.items())
     if node.kind == "number":
-        return (isinstance(value, (int, float)) and not isinstance(value, bool)
-                and (node.min is None or value >= node.min)
-                and (node.max is None or value <= node.max))
+        return _count_fits(node, value)
+    if node.kind == "amount":
+        return _money_fits(node, value)
     if node.kind == "datetime":
-        try:
-            return isinstance(value, str) and dt.datetime.fromisoformat(value) is not None
-        except ValueError:
-            return False
-    if node.kind in ("text", "phone"):
+        return read_moment(value) is not None
+    if node.kind in ("text", "phone", "story"):
         return isinstance(value, str) and (node.max_length is None
                                            or len(value) <= node.max_length)
     return False  # info/end nodes take no answer
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_count(value: Any) -> bool:
+    return _number(value) or (isinstance(value, dict) and set(value) == {"at_least"}
+                              and _number(value["at_least"]))
+
+
+def _count_fits(node: Node, value: Any) -> bool:
+    """A number within the bounds, or "at least n" (三十多次) with n not above the maximum."""
+    if not _is_count(value):
+        return False
+    if isinstance(value, dict):
+        return node.max is None or value["at_least"] <= node.max
+    return (node.min is None or value >= node.min) and (node.max is None or value <= node.max)
+
+
+def _money_fits(node: Node, value: Any) -> bool:
+    """Money keeps its currency; bounds hold for the question's own currency only."""
+    if not (isinstance(value, dict) and _number(value.get("amount"))
+            and isinstance(value.get("currency"), str)):
+        return False
+    if value["currency"] != node.currency:
+        return True
+    amount = value["amount"]
+    return (node.min is None or amount >= node.min) and (node.max is None or amount <= node.max)
 
 
 def kept_answers(pack: Pack, answers: dict[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,10 @@ class Question:
     done_label: str = ""
     why_label: str = ""
     unsafe_label: str = ""
+    tap_hint: str = ""
+    """How to answer with buttons (Telegram shows it under the question)."""
+    type_hint: str = ""
+    """How to answer by typing (the console shows it instead)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,9 @@ class CitationView:
     quote: str | None
     confidence: str
     id: str = ""  # the citation's id in the pack (for conversation tests and analytics)
+    kind: str = ""
+    """statute, regulation, … (flows.schema.CitationKind): channels may word law and
+    guidance differently; the confidence wording is never shown for primary law."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from flows.conditions import Condition, parse_condition
+from flows.spotschema import Spotter
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
@@ -63,6 +64,13 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+def _check_domain(value: str) -> str:
+    if not re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", value):
+        raise ValueError(f"'{value}' is not a host name such as ecfr.gov or flk.npc.gov.cn "
+                         "(no scheme, no path, lower case)")
+    return value
+
+
 def _check_url(value: str) -> str:
     if not re.match(r"^https?://[^\s]+$", value):
         raise ValueError(f"'{value}' is not a web address starting with http:// or https://")
@@ -83,7 +91,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+PageSize = Literal["A4", "Letter"]
+LETTER_SIZE_JURISDICTIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR",
+                                       "PA", "DO", "PR", "SV", "NI", "HN", "BZ"})
+"""Where paper is US Letter by habit; every other jurisdiction prints on A4."""
+
+
 class PackMeta(Strict):
+    """``page_size`` (A4 or Letter): the paper of the pack's letters; without it, Letter for
+    the jurisdictions in LETTER_SIZE_JURISDICTIONS (the United States...), A4 elsewhere."""
+
     id: Id
     jurisdiction: str = Field(min_length=2, max_length=16)
     name: Text
@@ -98,6 +115,17 @@ class PackMeta(Strict):
     start: Id
     disclaimer: Text
     description: Text | None = None
+    official_domains: list[Annotated[str, AfterValidator(_check_domain)]] = []
+    """Hosts whose pages are official texts for this jurisdiction (a legislature, a
+    government, a regulator, a court); every link shown to users must be on one of them or a
+    subdomain (flows/lawchecks.py)."""
+    page_size: PageSize | None = None
+
+    @property
+    def paper(self) -> PageSize:
+        if self.page_size is not None:
+            return self.page_size
+        return "Letter" if self.jurisdiction.upper() in LETTER_SIZE_JURISDICTIONS else "A4"
 
 
 class Option(Strict):
@@ -122,8 +150,20 @@ class Branch(Strict):
     goto: Id
 
 
-NodeKind = Literal["choice", "multi", "yesno", "text", "number", "datetime", "phone", "info", "end"]
-QUESTION_KINDS = ("choice", "multi", "yesno", "text", "number", "datetime", "phone")
+NodeKind = Literal["choice", "multi", "yesno", "text", "number", "datetime", "phone", "amount",
+                   "tally", "story", "info", "end"]
+QUESTION_KINDS = ("choice", "multi", "yesno", "text", "number", "datetime", "phone", "amount",
+                  "tally", "story")
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+
+
+def _check_currency(value: str) -> str:
+    if not CURRENCY_PATTERN.match(value):
+        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as CNY, USD or TWD")
+    return value
+
+
+Currency = Annotated[str, AfterValidator(_check_currency)]
 
 
 class Node(Strict):
@@ -136,12 +176,20 @@ class Node(Strict):
     ask_if: Cond | None = None
     next: Id | list[Branch] | None = None
     options: list[Option] | None = None
-    max_length: int | None = Field(default=None, ge=1, le=4000)
+    max_length: int | None = Field(default=None, ge=1, le=4096)
     min: float | None = None
     max: float | None = None
     integer: bool = True
     scan_cues: bool = False
     unknown: Text | None = None  # how {fact} reads in texts when the answer is "I don't know"
+    ask: Literal["always", "needed"] = "always"
+    """``needed``: asked only while a rule that is still undecided depends on its answer."""
+    summary: Text | None = None
+    """A few words naming the fact ("Calls to you today") for "Here is what I understood"."""
+    currency: Currency | None = None
+    """amount questions: the currency the question asks in (ISO 4217)."""
+    from_story: Literal["final", "prefill"] = "final"
+    """multi/tally: ``prefill`` still asks, with what the story said already ticked."""
 
 
 class Rule(Strict):
@@ -157,13 +205,26 @@ class Rule(Strict):
     letters: list[Id] = []
 
 
+CitationKind = Literal["statute", "regulation", "judicial_interpretation", "regulator_rule",
+                       "regulator_guidance", "industry_standard", "court_decision"]
+PRIMARY_LAW: tuple[str, ...] = ("statute", "regulation", "judicial_interpretation",
+                                "regulator_rule")
+"""Kinds that are law itself (the rest are guidance, standards and decisions about it)."""
+
+
 class Citation(Strict):
-    """A legal source as the research gives it. Unverified claims have no place here."""
+    """A legal source. ``url`` is the official text users are sent to; ``checked_against``
+    records any other copy the wording was checked against (never shown). Unverified claims
+    have no place here: a point found only in secondary sources is advice, not a citation."""
 
     law: Text
     article: Text | None = None
-    effective: dt.date | None = None  # None: the research gives no in-force date; none is shown
+    kind: CitationKind
+    effective: dt.date | None = None  # the in-force date of the provision cited
+    undated_reason: str | None = Field(default=None, min_length=10)
+    """Why no in-force date is given (required exactly when ``effective`` is absent)."""
     url: Url
+    checked_against: list[Url] = []
     quote: str | None = None
     confidence: Literal["verified-from-source", "secondary"]
 
@@ -186,12 +247,70 @@ class Channel(Strict):
     url: Url | None = None
 
 
+AddresseeType = Literal["collector", "lender", "regulator", "police", "telecom_authority"]
+ADDRESSEE_TYPES: tuple[str, ...] = AddresseeType.__args__  # type: ignore[attr-defined]
+PartyDetail = Literal["name", "address"]
+
+
+class Addressee(Strict):
+    """Whom a letter goes to: the kind of party (scope rules test it as ``addressee.type``)
+    and which of its details the bot asks the user for, each skippable. ``name`` fixes the
+    party's name (e.g. a national reporting centre), which is then never asked."""
+
+    type: AddresseeType
+    ask: list[PartyDetail] = ["name", "address"]
+    name: Text | None = None
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]')
+
+
+def _check_file_name(value: str) -> str:
+    if (not value or len(value) > 40 or _NOT_IN_FILE_NAMES.search(value)
+            or value[0] == "." or value[-1] == "."):
+        raise ValueError(f"'{value}' cannot be a file name: use up to 40 letters, digits or "
+                         "hyphens, without spaces, dots at the ends or any of \\ / : * ? \" "
+                         "< > | (e.g. complaint-lender or 投诉信)")
+    return value
+
+
+class FormField(Strict):
+    """One field of a regulator's web form, in the form's order: its label, and what goes in
+    it — ``value``, a name of the letter context (``sender.full_name``, ``addressee.name``,
+    ``lender``...), or ``block``, a ``{% block %}`` of the letter's template."""
+
+    label: Text
+    value: str | None = Field(default=None, pattern=r"^[a-z_]+(\.[a-z_]+)?$")
+    block: Id | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        if (self.value is None) == (self.block is None):
+            raise ValueError("give a form field either value: (a context name such as "
+                             "sender.full_name) or block: (a template block), not both")
+
+
+class Form(Strict):
+    """The web form the letter's text is pasted into (12378, CFPB, a state AG...)."""
+
+    name: Text
+    fields: list[FormField] = Field(min_length=1)
+
+
 class Letter(Strict):
+    """``title`` is the menu label in the chat; ``formal_title`` the title printed on the
+    letter (else ``title``); ``file_name`` the short stem of its files (else the letter id);
+    ``page_size`` overrides the pack's paper; ``form`` lists a web form's fields."""
+
     title: Text
     template: str = Field(min_length=1)
     language: Language
     recipient: Text | None = None
     fields: list[Id] = []
+    formal_title: Text | None = None
+    addressee: Addressee | None = None
+    file_name: Annotated[str, AfterValidator(_check_file_name)] | None = None
+    page_size: PageSize | None = None
+    form: Form | None = None
 
 
 class Cue(Strict):
@@ -204,9 +323,34 @@ class SafetyTrigger(Strict):
     text: Text
 
 
+SignalKind = Literal["act", "intent", "danger", "threat", "ignore"]
+"""What a crisis pattern means: ``act`` (already hurt themselves: ambulance now), ``intent``
+(thinking of ending their life), ``danger`` (someone else puts them in danger), ``threat``
+(someone told them to die: their words, not the user's), ``ignore`` (idioms, negations:
+hides the other kinds where it matches)."""
+
+
+class SafetyLexicon(Strict):
+    """Crisis and danger patterns (syntax: flows/safety/patterns.py). The shared lexicon in
+    flows/safety/data/ has this shape; a pack's ``safety.lexicon`` adds to it."""
+
+    sets: dict[Id, list[Annotated[str, Field(min_length=1)]]] = {}
+    spellings: dict[Annotated[str, Field(min_length=1)],
+                    list[Annotated[str, Field(min_length=1)]]] = {}
+    fuzzy: list[Annotated[str, Field(min_length=6)]] = []
+    gap_breaks: list[Annotated[str, Field(min_length=1)]] = []
+    signals: dict[SignalKind, list[Annotated[str, Field(min_length=1)]]] = {}
+
+
 class Safety(Strict):
+    """``unsafe``: what "I feel unsafe" shows; ``triggers``: the pack's own warnings (e.g. a
+    scam), shown first; ``lexicon``: crisis patterns added to the shared ones; ``region``: whose
+    crisis lines to show (a region of flows/safety/data/lines.yaml; default: the jurisdiction)."""
+
     unsafe: Text
     triggers: list[SafetyTrigger] = []
+    lexicon: SafetyLexicon | None = None
+    region: str | None = Field(default=None, pattern=r"^[A-Z]{2,4}$")
 
 
 IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel", "description"]
@@ -227,9 +371,10 @@ class PackData(Strict):
     cues: dict[Id, Cue] = {}
     safety: Safety
     incident: dict[IncidentField, Id] = {}
+    spotter: Spotter | None = None
 
 
-SECTIONS_ONCE = ("pack", "safety", "incident")
+SECTIONS_ONCE = ("pack", "safety", "incident", "spotter")
 SECTIONS_MAPPING = ("ui", "conditions", "nodes", "citations", "advice", "channels", "letters", "cues")
 SECTIONS_LIST = ("rules",)
 ALL_SECTIONS = SECTIONS_ONCE + SECTIONS_MAPPING + SECTIONS_LIST

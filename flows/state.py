@@ -30,6 +30,13 @@ class State:
     home_timezone: str = ""
     """The zone the interview started in; ``timezone`` returns to it when the answer that
     chose another zone is taken back (empty in states saved before zones could change)."""
+    proposals: list[dict[str, Any]] = field(default_factory=list)
+    """What was understood from the story: ``{"id", "node", "value", "quote", "span"}`` each,
+    plus ``"ok": true|false`` once the person confirmed or unticked it."""
+    origins: dict[str, str] = field(default_factory=dict)
+    """Node id -> ``"story"`` for answers the person confirmed from their story."""
+    pending_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Tally questions being answered: option id -> count typed so far."""
 
     def to_json(self) -> str:
         """Compact JSON, key order fixed, so equal states serialise equally."""
@@ -53,3 +60,7 @@ class State:
 
     def with_(self, **changes: Any) -> State:
         return replace(self, **changes)
+
+    def pending_fields(self) -> dict[str, Any]:
+        """The ticks-in-progress fields, to copy into another ``with_``."""
+        return {"pending": self.pending, "pending_counts": self.pending_counts}

@@ -51,7 +51,7 @@ def texts(c: TextChecker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
         if value:
             yield ("pack", key), value
     for node_id, node in data.nodes.items():
-        for key in ("text", "help", "reprompt", "unknown"):
+        for key in ("text", "help", "reprompt", "unknown", "summary"):
             value = getattr(node, key)
             if value:
                 yield ("nodes", node_id, key), value
@@ -63,7 +63,7 @@ def texts(c: TextChecker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
     sections: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
         ("citations", data.citations, ("law", "article")), ("advice", data.advice, ("text",)),
         ("channels", data.channels, ("name", "contact", "bring")),
-        ("letters", data.letters, ("title", "recipient")),
+        ("letters", data.letters, ("title", "recipient", "formal_title")),
     ]
     for section, table, keys in sections:
         for item_id, item in table.items():
@@ -71,6 +71,13 @@ def texts(c: TextChecker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
                 value = getattr(item, key)
                 if value:
                     yield (section, item_id, key), value
+    for letter_id, letter in data.letters.items():
+        if letter.addressee is not None and letter.addressee.name:
+            yield ("letters", letter_id, "addressee", "name"), letter.addressee.name
+        if letter.form is not None:
+            yield ("letters", letter_id, "form", "name"), letter.form.name
+            for index, field in enumerate(letter.form.fields):
+                yield ("letters", letter_id, "form", "fields", index, "label"), field.label
     yield ("safety", "unsafe"), data.safety.unsafe
     for index, trigger in enumerate(data.safety.triggers):
         yield ("safety", "triggers", index, "text"), trigger.text
@@ -131,6 +138,7 @@ def check_placeholders(c: TextChecker) -> None:
                 if base not in c.facts:
                     c.error(path, "reference", f"text names '{{{name}}}', which is not a fact"
                             + did_you_mean(base, c.facts))
-                elif attribute and attribute not in ATTRIBUTES.get(c.facts[base], ()):
+                elif attribute and attribute not in ATTRIBUTES.get(c.facts[base], ()) and \
+                        c.facts[base] != "tally":
                     c.error(path, "reference", f"text names '{{{name}}}': fact '{base}' has no "
                             f"attribute '{attribute}'")

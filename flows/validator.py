@@ -14,12 +14,17 @@ from flows.condchecks import check_condition_types
 from flows.conditions import Condition, Test, Use, walk
 from flows.datechecks import check_dates
 from flows.featurechecks import check_advice, check_options, check_zone_order
+from flows.hantchecks import check_scripts
 from flows.issues import PackIssue
+from flows.lawchecks import check_citations, check_research_notes, check_sources
 from flows.pack import ATTRIBUTES, BUILTIN_FACTS, fact_name
-from flows.suggest import did_you_mean
 from flows.schema import QUESTION_KINDS, PackData
+from flows.scopechecks import check_places, check_scopes
+from flows.storychecks import check_new_kinds, check_spotter, check_sums
+from flows.suggest import did_you_mean
 from flows.textchecks import check_languages, check_limits, check_placeholders
 from flows.yamlsource import SourceMap
+
 
 class _Checker:
     def __init__(self, data: PackData, places: SourceMap) -> None:
@@ -57,7 +62,9 @@ def validate_data(data: PackData, places: SourceMap,
     checker = _Checker(data, places)
     for check in (_check_meta, _check_nodes, check_options, _check_graph, check_zone_order,
                   _check_conditions, _check_rules, check_advice, check_languages,
-                  check_limits, check_placeholders, _check_unused):
+                  check_limits, check_placeholders, check_sources, check_citations,
+                  check_research_notes, check_scripts, check_scopes, check_places,
+                  _check_unused, check_new_kinds, check_spotter, check_sums):
         check(checker)
     check_condition_types(checker, _conditions(checker))
     check_dates(checker, today)
@@ -91,7 +98,7 @@ def _check_nodes(c: _Checker) -> None:
         elif node.required or node.fact or node.help or node.reprompt or node.unknown:
             c.error(path, "node", f"{node.kind} node '{node_id}' takes no required/fact/help/"
                     "reprompt/unknown: only questions do")
-        if node.kind in ("choice", "multi"):
+        if node.kind in ("choice", "multi", "tally"):
             options = node.options or []
             minimum = 2 if node.kind == "choice" else 1
             if len(options) < minimum:
@@ -108,10 +115,12 @@ def _check_nodes(c: _Checker) -> None:
                 c.error((*path, "next"), "node", "an end node has no next")
         elif node.next is None:
             c.error(path, "node", f"node '{node_id}' needs 'next:' (or kind: end)")
-        if node.max_length is not None and node.kind != "text":
-            c.error((*path, "max_length"), "node", "max_length applies to text nodes only")
-        if (node.min is not None or node.max is not None) and node.kind != "number":
-            c.error(path, "node", "min/max apply to number nodes only")
+        if node.max_length is not None and node.kind not in ("text", "story"):
+            c.error((*path, "max_length"), "node", "max_length applies to text and story nodes "
+                    "only")
+        if (node.min is not None or node.max is not None) and node.kind not in ("number",
+                                                                                "amount"):
+            c.error(path, "node", "min/max apply to number and amount nodes only")
         if node.min is not None and node.max is not None and node.min > node.max:
             c.error((*path, "min"), "node", f"min {node.min} is above max {node.max}")
         if node.scan_cues and node.kind != "text":
@@ -238,8 +247,10 @@ def _check_test(c: _Checker, path: tuple[Any, ...], test: Test) -> None:
                 f"{did_you_mean(base, c.facts)} (known facts: {', '.join(sorted(c.facts))})")
         return
     if attribute:
-        if attribute not in ATTRIBUTES.get(kind, ()):
-            allowed = ", ".join(ATTRIBUTES.get(kind, ())) or "none"
+        allowed_names = (*ATTRIBUTES.get(kind, ()), *(
+            sorted(c.fact_options.get(base, ())) if kind == "tally" else ()))
+        if attribute not in allowed_names:
+            allowed = ", ".join(allowed_names) or "none"
             c.error(path, "reference", f"'{test.fact}': a {kind} fact has no attribute "
                     f"'{attribute}' (allowed: {allowed})"
                     + did_you_mean(attribute, ATTRIBUTES.get(kind, ())))

@@ -35,19 +35,27 @@ RELATIVE_DAYS = [
     (r"today|今天|今日", 0, None),
 ]
 PERIODS = [
-    (r"凌晨|半夜", "night"), (r"早上|早晨|上午|清晨|\bmorning\b", "morning"),
+    (r"凌晨|半夜|深夜|\blate at night\b|\bmiddle of the night\b", "night"), (r"早上|早晨|上午|清晨|\bmorning\b", "morning"),
     (r"中午|\bnoon\b", "noon"), (r"下午|\bafternoon\b", "afternoon"),
     (r"傍晚|晚上|夜里|夜间|\bevening\b|\bnight\b", "evening"),
 ]
-FILLER = re.compile(r"[\s,，.。、:：]|\b(?:at|around|about|on|the|of|in)\b|大概|大约|约|左右|在|的|时候|号码")
+FILLER = re.compile(r"[\s,，.。、:：]|\b(?:at|around|about|on|the|of|in)\b|大概|大约|约|左右|在|的|"
+                    r"时候|号码|多|前后|前後|许|許|\bish\b")
 
 
 class WhenError(ValueError):
-    """The text is not a moment we can be sure of; ``reason`` names which problem."""
+    """The text is not a moment we can be sure of; ``reason`` names which problem.
 
-    def __init__(self, reason: str) -> None:
+    For ``no_time`` (a day without an hour: "昨天", "this morning", "前天下午") ``day`` and
+    ``period`` keep what *was* understood, so a caller can store the date alone.
+    """
+
+    def __init__(self, reason: str, day: dt.date | None = None,
+                 period: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.day = day
+        self.period = period
 
 
 def _number(text: str) -> int:
@@ -91,13 +99,20 @@ def parse_when(raw: str, now: dt.datetime) -> dt.datetime:
     text = text.replace("點", "点").replace("時", "时").replace("號", "号").replace("週", "周")
     text = text.replace("禮拜", "礼拜")
     date, period, text = _date(text, now)
-    time, text = _time(text, period)
+    try:
+        time, text = _time(text, period)
+    except WhenError as error:
+        if error.reason == "no_time" and date is not None:
+            raise WhenError("no_time", date, error.period) from None
+        raise
     if FILLER.sub("", text):
         raise WhenError("unreadable")
     if date is None and time is None:
         raise WhenError("unreadable")
     if time is None:
-        raise WhenError("no_time")
+        if date is not None and date > now.date():
+            raise WhenError("future")
+        raise WhenError("no_time", date, period)
     day, assumed = (date, False) if date is not None else (now.date(), True)
     hour, minute = time
     moment = dt.datetime.combine(day, dt.time(hour % 24, minute), tzinfo=now.tzinfo)
@@ -206,7 +221,7 @@ def _time(text: str, period: str | None) -> tuple[tuple[int, int] | None, str]:
             return (12, 0), text
     if hour is None or minute is None:
         if period is not None and not FILLER.sub("", text):
-            raise WhenError("no_time")
+            raise WhenError("no_time", period=period)
         return None, text
     return _checked(_apply_period(hour, period), minute), rest
 

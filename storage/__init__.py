@@ -8,13 +8,18 @@ opaque JSON text. Depend on :class:`Store`; get one from :func:`open_store`::
         async with store.transaction():
             await store.save_conversation(user.id, state_json, "ru-collectors", "3")
             await store.audit(user.id, "answer_saved")
+
+Personal values are encrypted at rest (storage/crypto.py, key from CALLSHIELD_DATA_KEY or a
+key file), deletions leave no copy in the database files (storage/scrub.py), and data older
+than CALLSHIELD_RETENTION_DAYS is purged (storage/retention.py).
 """
 
 from __future__ import annotations
 
-from .errors import StorageError, StorageUnavailable, UnknownUser
+from .errors import Cause, StorageError, StorageUnavailable, UnknownUser
 from .events import Event
 from .interface import Store
+from .keys import KeyConfig
 from .opening import open_store
 from .records import (
     UNSET,
@@ -28,20 +33,24 @@ from .records import (
     UserRow,
 )
 from .releases import NewRelease, OperatorEntry, ReleaseRow
+from .retention import Retention
 from .sqlite import SQLiteStore
 
 __all__ = [
     "UNSET",
     "AuditRow",
-    "Event",
+    "Cause",
     "ConversationRow",
+    "Event",
     "FindingRow",
     "IncidentRow",
+    "KeyConfig",
     "NewFinding",
     "NewIncident",
     "NewRelease",
     "OperatorEntry",
     "ReleaseRow",
+    "Retention",
     "SQLiteStore",
     "StorageError",
     "StorageUnavailable",

@@ -57,6 +57,7 @@ class RowCache:
 
     def __init__(self, limit: int = 20_000, *, enabled: bool = True) -> None:
         self.enabled = enabled
+        self._limit = limit
         self._users: Lru[int, UserRow] = Lru(limit)
         self._keys: Lru[tuple[str, str], int] = Lru(limit)
         self._conversations: Lru[int, ConversationRow] = Lru(limit)
@@ -112,6 +113,11 @@ class RowCache:
     def forget_user(self, user_id: int) -> None:
         """Drop the user's row (their settings are changing)."""
         self._users.drop(user_id)
+
+    def forget_personal(self) -> None:
+        """Drop every conversation and profile (a retention purge deleted some in bulk)."""
+        self._conversations = Lru(self._limit)
+        self._profiles = Lru(self._limit)
 
     def forget_everything_of(self, user_id: int) -> None:
         """Drop the user, their conversation and profile (the key entry then points nowhere)."""

@@ -1,7 +1,9 @@
 """Shape of the data export a user receives (right of access).
 
-Plain dicts and lists with the stored JSON text parsed, so the result can be
-written with ``json.dumps`` and read by the user without knowing our schema.
+Plain dicts and lists with the stored JSON text parsed and every sealed value decrypted, so
+the result can be written with ``json.dumps`` and read by the user without knowing our schema
+or our keys. Every stored column is in it, timestamps included (``updated_at`` of each letter
+detail, ``occurred_at_utc`` of each incident).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ def build_export(
     user: UserRow,
     conversation: ConversationRow | None,
     incidents: list[IncidentRow],
-    profile: dict[str, str],
+    profile: dict[str, tuple[str, str]],
     audit: list[AuditRow],
 ) -> dict[str, Any]:
     """Assemble everything stored about one user into JSON-serialisable data."""
@@ -25,7 +27,8 @@ def build_export(
         "user": asdict(user),
         "conversation": None if conversation is None else _conversation(conversation),
         "incidents": [_incident(incident) for incident in incidents],
-        "profile": dict(profile),
+        "profile": {key: {"value": value, "updated_at": updated_at}
+                    for key, (value, updated_at) in profile.items()},
         "audit": [
             {"id": a.id, "action": a.action, "detail": a.detail, "created_at": a.created_at}
             for a in audit

@@ -19,10 +19,19 @@ Contract shared by all implementations:
   not cache, or must check a version column on every cached read.
 * Nothing is ever interpreted: ``*_json`` arguments are JSON text owned by the
   engine (they must parse as JSON), timestamps are ISO-8601 text.
+* Personal values (conversation state, incident details and facts, findings, profile
+  values) are encrypted at rest with storage/crypto.py's codec, bound to their column and
+  row; callers pass and receive plain text.
+* A call that deletes a user's data returns only once no copy of it is left in the
+  database's files (for SQLite: secure_delete, then the WAL truncated).
+* Every failure is a :class:`~storage.errors.StorageError` whose ``cause`` says why
+  (disk full, read-only, busy, corrupt, I/O error...) and whose message says how to fix
+  it; a failed write leaves nothing behind that claims it was saved.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, runtime_checkable
@@ -162,4 +171,9 @@ class Store(ReleaseStore, EventStore, Protocol):
 
     async def delete_user(self, user_id: int) -> None:
         """Erase every row about the user, leaving one anonymous audit entry."""
+        ...
+
+    # retention
+    async def purge_expired(self, *, now: dt.datetime | None = None) -> dict[str, int]:
+        """Delete what is older than the retention period; how many items of each kind."""
         ...

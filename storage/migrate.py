@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 import aiosqlite
 
-from .errors import StorageError, StorageUnavailable
+from .errors import Cause, StorageError, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ async def apply_migrations(
             raise StorageUnavailable(
                 f"The database has schema version {newest:04d}, which this version of "
                 "CallShield does not know: it was written by a newer release. Upgrade "
-                "CallShield, or restore a backup made before the upgrade."
+                "CallShield, or restore a backup made before the upgrade.", cause=Cause.SCHEMA
             )
         done: list[int] = []
         for migration in pending_all:

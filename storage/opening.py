@@ -1,8 +1,14 @@
-"""open_store(): connect, configure and migrate, or say plainly what is wrong.
+"""open_store(): connect, configure, migrate and unlock, or say plainly what is wrong.
 
 Start-up failures are the ones operators meet first, so each becomes a
 :class:`StorageUnavailable` whose message names the problem and the fix
 instead of a sqlite3 traceback.
+
+In order: the database file is created 0600 (storage/files.py); the connection gets its
+PRAGMAs (WAL, foreign keys, secure_delete); migrations run; the data key is loaded and checked
+against the database (storage/keys.py, storage/sealing.py), and values stored before
+encryption at rest are sealed; the WAL is truncated (a deletion killed before its own
+checkpoint is finished now); expired data is purged (storage/retention.py).
 """
 
 from __future__ import annotations
@@ -16,10 +22,16 @@ from pathlib import Path
 import aiosqlite
 
 from .cache import RowCache
-from .errors import StorageError, StorageUnavailable
+from .causes import log_failure, translate
+from .crypto import Keyring
+from .errors import Cause, StorageError, StorageUnavailable
+from .files import create_private, tighten_database
+from .keys import KeyConfig, load_keys
 from .migrate import apply_migrations
+from .retention import Retention
+from .scrub import PRAGMAS, scrub_wal
+from .sealing import Sealer, check_keys, registered_keys, reseal_all
 from .sqlite import SQLiteStore
-from .transactions import translate
 
 logger = logging.getLogger(__name__)
 
@@ -27,35 +39,101 @@ MEMORY = ":memory:"
 
 
 async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.0,
-                     cache: bool = True) -> SQLiteStore:
+                     cache: bool = True, keys: KeyConfig | None = None,
+                     retention: Retention | None = None) -> SQLiteStore:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
     Use as ``async with await open_store(path) as store:`` or call ``close()``.
     ``busy_timeout_s`` is how long to wait for another process's lock. ``cache`` keeps users
     and conversation states in memory (write-through); it assumes this process is the only
-    writer of the file, so turn it off if anything else writes to the database.
+    writer of the file, so turn it off if anything else writes to the database. ``keys``
+    (where the data key comes from) and ``retention`` (how long data is kept) default to
+    the environment: CALLSHIELD_DATA_KEY, CALLSHIELD_DATA_KEY_FILE, CALLSHIELD_RETENTION_DAYS.
 
     Raises:
         StorageUnavailable: the directory is missing or read-only, the file is
-            not a SQLite database, another process keeps it locked, or the
-            schema is newer than this code.
+            not a SQLite database, another process keeps it locked, the schema
+            is newer than this code, or the data key is missing or wrong
+            (``cause`` says which).
     """
-    location = _check_location(path)
-    conn = await _connect(location, busy_timeout_s)
     try:
-        await _configure(conn, location, busy_timeout_s)
+        return await _open(path, busy_timeout_s, cache, keys, retention)
+    except StorageError as error:
+        log_failure(error.cause, "the database could not be opened")
+        if isinstance(error, StorageUnavailable):
+            raise
+        raise StorageUnavailable(f"Cannot open the database {os.fspath(path)}: {error}",
+                                 cause=error.cause) from error
+
+
+async def _open(path: str | os.PathLike[str], busy_timeout_s: float, cache: bool,
+                keys: KeyConfig | None, retention: Retention | None) -> SQLiteStore:
+    keys = keys if keys is not None else KeyConfig.from_env()
+    keys.check()
+    retention = retention if retention is not None else _retention_from_env()
+    location = check_location(path)
+    database = None if location == MEMORY else Path(location)
+    if database is not None:
+        create_private(database)
+    conn = await connect(location, busy_timeout_s)
+    try:
+        await configure(conn, location, busy_timeout_s)
         applied = await apply_migrations(conn)
+        if database is not None:
+            tighten_database(database)
+        keyring = await _unlock(conn, keys, database)
+        await scrub_wal(conn)
     except BaseException as exc:
         await conn.close()
         if isinstance(exc, sqlite3.Error):
             error = translate(exc, busy_timeout_s=busy_timeout_s)
-            raise StorageUnavailable(f"Cannot open the database {location}: {error}") from exc
+            raise StorageUnavailable(f"Cannot open the database {location}: {error}",
+                                     cause=error.cause) from exc
         raise
-    logger.info("storage opened; %d migration(s) applied", len(applied))
-    return SQLiteStore(conn, busy_timeout_s=busy_timeout_s, cache=RowCache(enabled=cache))
+    logger.info("storage opened; %d migration(s) applied; data key %s", len(applied),
+                keyring.primary.id_text)
+    store = SQLiteStore(conn, sealer=Sealer(keyring), busy_timeout_s=busy_timeout_s,
+                        cache=RowCache(enabled=cache), retention=retention)
+    try:
+        await store.purge_expired()
+    except StorageError as error:  # serving users matters more; the daily purge retries
+        logger.warning("the retention purge at start failed (cause=%s); it runs again in %g s",
+                       error.cause.value, retention.every_s)
+    except BaseException:
+        await store.close()
+        raise
+    store.start_purging()
+    return store
 
 
-async def _connect(location: str, busy_timeout_s: float) -> aiosqlite.Connection:
+def _retention_from_env() -> Retention:
+    try:
+        return Retention.from_env()
+    except ValueError as error:
+        raise StorageUnavailable(str(error), cause=Cause.OTHER) from None
+
+
+async def _unlock(conn: aiosqlite.Connection, config: KeyConfig,
+                  database: Path | None) -> Keyring:
+    """Load the data key, check it opens what the database holds, and seal any value stored
+    before encryption at rest; one write transaction, so two starting processes agree."""
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        registered = await registered_keys(conn)
+        loaded = load_keys(config, database, may_generate=not registered)
+        await check_keys(conn, loaded.keyring, loaded.origin)
+        sealed = {} if registered else await reseal_all(conn, loaded.keyring)
+        await conn.commit()
+    except BaseException:
+        await conn.rollback()
+        raise
+    if sealed:
+        logger.warning("encrypted %d stored value(s) written before encryption at rest",
+                       sum(sealed.values()))
+    return loaded.keyring
+
+
+async def connect(location: str, busy_timeout_s: float) -> aiosqlite.Connection:
     """Connect, and after a failed connect wait for aiosqlite's worker thread to end.
 
     A failed connect leaves that thread finishing its own shutdown; it then reports to this
@@ -87,7 +165,7 @@ async def _join_worker(conn: aiosqlite.Connection) -> None:
         await asyncio.to_thread(thread.join, 5.0)
 
 
-def _check_location(path: str | os.PathLike[str]) -> str:
+def check_location(path: str | os.PathLike[str]) -> str:
     """Reject paths SQLite would fail on with an unhelpful "unable to open" error."""
     location = os.fspath(path)
     if location == MEMORY:
@@ -108,19 +186,25 @@ def _check_location(path: str | os.PathLike[str]) -> str:
         raise StorageUnavailable(
             f"Cannot use the database {file}: the directory {directory} is not writable by "
             "this user, and SQLite needs to create its -wal and -shm files there. Fix the "
-            "directory's permissions or choose another directory."
+            "directory's permissions or choose another directory.", cause=Cause.READ_ONLY
         )
     if file.exists() and not os.access(file, os.R_OK | os.W_OK):
         raise StorageUnavailable(
             f"Cannot use the database {file}: this user may not read and write it. "
-            "Fix the file's owner or permissions."
+            "Fix the file's owner or permissions.", cause=Cause.READ_ONLY
         )
     return location
 
 
-async def _configure(conn: aiosqlite.Connection, location: str, busy_timeout_s: float) -> None:
+async def configure(conn: aiosqlite.Connection, location: str, busy_timeout_s: float) -> None:
     await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
     await conn.execute("PRAGMA foreign_keys = ON")
+    for pragma in PRAGMAS:  # secure_delete on, temporary files in memory (storage/scrub.py)
+        await conn.execute(pragma)
+    rows = list(await conn.execute_fetchall("PRAGMA secure_delete"))
+    if not rows or rows[0][0] != 1:
+        raise StorageError(f"SQLite refused secure_delete on {location}, so deleted data "
+                           "would stay on disk; use a standard SQLite build.")
     rows = list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
     mode = str(rows[0][0]).lower() if rows else "unknown"
     if mode not in ("wal", "memory"):

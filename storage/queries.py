@@ -13,6 +13,7 @@ from typing import Any, Final
 import aiosqlite
 
 from .records import AuditRow, ConversationRow, FindingRow, IncidentRow, NewIncident, UserRow
+from .sealing import FINDING_DATA, INCIDENT_SEALED, PROFILE_VALUE, STATE, Sealer
 
 INCIDENT_FIELDS: Final = tuple(f.name for f in fields(NewIncident))
 """Columns filled from :class:`NewIncident`, in its field order."""
@@ -20,7 +21,8 @@ INCIDENT_FIELDS: Final = tuple(f.name for f in fields(NewIncident))
 _USER_COLUMNS = "id, channel, external_id, language, jurisdiction, timezone, created_at, updated_at"
 _USERS = f"SELECT {_USER_COLUMNS} FROM users"
 _INCIDENTS = (
-    f"SELECT id, user_id, created_at, {', '.join(INCIDENT_FIELDS)} FROM incidents"
+    f"SELECT id, user_id, created_at, occurred_at_utc, {', '.join(INCIDENT_FIELDS)}"
+    " FROM incidents"
     " WHERE user_id = ?"
     # Unknown times last, written so PostgreSQL and SQLite agree on it.
     " ORDER BY CASE WHEN occurred_at_utc IS NULL THEN 1 ELSE 0 END, occurred_at_utc, id"
@@ -74,7 +76,8 @@ async def update_user(db: aiosqlite.Connection, user_id: int,
     return None if row is None else UserRow(*row)
 
 
-async def conversation(db: aiosqlite.Connection, user_id: int) -> ConversationRow | None:
+async def conversation(db: aiosqlite.Connection, sealer: Sealer,
+                       user_id: int) -> ConversationRow | None:
     """Return the user's conversation state, if any."""
     row = await first(
         db,
@@ -82,30 +85,40 @@ async def conversation(db: aiosqlite.Connection, user_id: int) -> ConversationRo
         " FROM conversations WHERE user_id = ?",
         (user_id,),
     )
-    return None if row is None else ConversationRow(*row)
+    if row is None:
+        return None
+    state = sealer.open_required(STATE, row[1], user_id)
+    return ConversationRow(user_id, state, row[2], row[3], row[4])
 
 
-async def incidents(db: aiosqlite.Connection, user_id: int) -> list[IncidentRow]:
+async def incidents(db: aiosqlite.Connection, sealer: Sealer,
+                    user_id: int) -> list[IncidentRow]:
     """Return the user's incidents with findings; call inside one snapshot."""
     findings: dict[int, list[FindingRow]] = {}
     for row in await db.execute_fetchall(_FINDINGS, (user_id,)):
-        findings.setdefault(row[1], []).append(FindingRow(*row))
-    return [
-        IncidentRow(
-            id=row[0], user_id=row[1], created_at=row[2],
-            findings=tuple(findings.get(row[0], ())),
-            **dict(zip(INCIDENT_FIELDS, row[3:])),
-        )  # fmt: skip
-        for row in await db.execute_fetchall(_INCIDENTS, (user_id,))
-    ]
+        data = sealer.open_required(FINDING_DATA, row[4], row[1])
+        findings.setdefault(row[1], []).append(FindingRow(row[0], row[1], row[2], row[3], data))
+    return [_incident(sealer, row, findings.get(row[0], ()))
+            for row in await db.execute_fetchall(_INCIDENTS, (user_id,))]
 
 
-async def profile(db: aiosqlite.Connection, user_id: int) -> dict[str, str]:
-    """Return the user's profile fields, sorted by key."""
+def _incident(sealer: Sealer, row: Any, findings: Any) -> IncidentRow:
+    values = dict(zip(INCIDENT_FIELDS, row[4:], strict=True))
+    for column in INCIDENT_SEALED:
+        values[column] = sealer.open(f"incidents.{column}", values[column], row[1])
+    return IncidentRow(id=row[0], user_id=row[1], created_at=row[2], occurred_at_utc=row[3],
+                       findings=tuple(findings), **values)
+
+
+async def profile(db: aiosqlite.Connection, sealer: Sealer,
+                  user_id: int) -> dict[str, tuple[str, str]]:
+    """Return the user's profile fields as key -> (value, updated_at), sorted by key."""
     rows = await db.execute_fetchall(
-        "SELECT key, value FROM profile_fields WHERE user_id = ? ORDER BY key", (user_id,)
+        "SELECT key, value, updated_at FROM profile_fields WHERE user_id = ? ORDER BY key",
+        (user_id,),
     )
-    return {key: value for key, value in rows}
+    return {key: (sealer.open_required(PROFILE_VALUE, value, user_id, key), updated_at)
+            for key, value, updated_at in rows}
 
 
 async def audit(db: aiosqlite.Connection, user_id: int) -> list[AuditRow]:

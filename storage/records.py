@@ -91,13 +91,15 @@ class FindingRow:
 
 @dataclass(frozen=True, slots=True)
 class IncidentRow(NewIncident):
-    """A stored incident: the :class:`NewIncident` fields, its key, and its findings (in
-    insertion order)."""
+    """A stored incident: the :class:`NewIncident` fields, its key, its findings (in
+    insertion order) and its time in UTC."""
 
     id: int
     user_id: int
     created_at: str
     findings: tuple[FindingRow, ...]
+    occurred_at_utc: str | None = None
+    """``occurred_at`` as the UTC instant (the order incidents are listed in)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,12 +4,15 @@ One connection serves every task; :class:`ConnectionGate` hands it to one task
 at a time. SQL uses ``?`` placeholders and ``ON CONFLICT`` upserts only, so a
 PostgreSQL port changes placeholders and the id column, not the logic.
 Users and conversation states are also kept in a write-through :class:`RowCache` (see
-storage/cache.py for why, and for the single-writer assumption it rests on).
-Open it with :func:`storage.open_store`.
+storage/cache.py for why, and for the single-writer assumption it rests on). Personal values
+are sealed on the way in and opened on the way out (storage/sealing.py); the cache holds
+plain text, in memory only. Every call that deletes a user's data truncates the WAL before it
+returns (storage/scrub.py). Open it with :func:`storage.open_store`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -18,14 +21,11 @@ from typing import Any
 
 import aiosqlite
 
-from . import queries
+from . import incidents, queries
 from .batching import GroupWriter
 from .cache import ABSENT, RowCache
 from .errors import UnknownUser
 from .events import EventMethods
-from .export import build_export
-from .queries import INCIDENT_FIELDS
-from .releases import ReleaseMethods
 from .records import (
     UNSET,
     AuditRow,
@@ -36,9 +36,13 @@ from .records import (
     Unset,
     UserRow,
 )
+from .releases import ReleaseMethods
+from .retention import Retention
+from .rights import SubjectRights
+from .sealing import PROFILE_VALUE, STATE, Sealer
 from .transactions import ConnectionGate
 from .updates import UpdateIds
-from .values import check_json, check_text, to_utc, utc_now
+from .values import check_json, check_text, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +56,26 @@ _SAVE_CONVERSATION = (
 class SQLiteStore(ReleaseMethods, EventMethods):
     """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
 
-    def __init__(self, conn: aiosqlite.Connection, *, busy_timeout_s: float = 5.0,
-                 cache: RowCache | None = None) -> None:
+    def __init__(self, conn: aiosqlite.Connection, *, sealer: Sealer,
+                 busy_timeout_s: float = 5.0, cache: RowCache | None = None,
+                 retention: Retention | None = None) -> None:
         self._gate = ConnectionGate(conn, busy_timeout_s=busy_timeout_s)
+        self._sealer = sealer
         self._cache = cache if cache is not None else RowCache(enabled=False)
         self._writer = GroupWriter(self._gate)
         self._updates = UpdateIds(self._gate, self._writer, in_memory=self._cache.enabled)
+        self._rights = SubjectRights(self._gate, self._cache, sealer,
+                                     retention if retention is not None else Retention())
+
+    @property
+    def retention(self) -> Retention:
+        """How long data is kept (storage/retention.py)."""
+        return self._rights.retention
+
+    def start_purging(self) -> None:
+        """Purge expired data every ``retention.every_s`` seconds until closed (if a
+        retention period is set); open_store calls it after the purge at start."""
+        self._rights.start_purging()
 
     async def __aenter__(self) -> SQLiteStore:
         return self
@@ -79,6 +97,7 @@ class SQLiteStore(ReleaseMethods, EventMethods):
 
     async def close(self) -> None:
         """Wait for running work, then close the connection (idempotent)."""
+        await self._rights.stop_purging()
         await self._gate.close()
 
     # ---- users -------------------------------------------------------------
@@ -157,7 +176,7 @@ class SQLiteStore(ReleaseMethods, EventMethods):
         if cached is not None:
             return None if cached is ABSENT else cached  # type: ignore[return-value]
         async with self._gate.session() as db:
-            row = await queries.conversation(db, user_id)
+            row = await queries.conversation(db, self._sealer, user_id)
         self._gate.after_commit(lambda: self._cache.put_conversation(user_id, row))
         return row
 
@@ -173,8 +192,8 @@ class SQLiteStore(ReleaseMethods, EventMethods):
         check_json(state_json, "state_json")
         row = ConversationRow(user_id, state_json, pack_id, pack_version, utc_now())
         self._cache.forget_conversation(user_id)
-        params: tuple[Any, ...] = (row.user_id, row.state_json, row.pack_id, row.pack_version,
-                                   row.updated_at)
+        params: tuple[Any, ...] = (row.user_id, self._sealer.seal(STATE, state_json, user_id),
+                                   row.pack_id, row.pack_version, row.updated_at)
         sql = _SAVE_CONVERSATION
         if update is not None:
             sql, params = self._updates.save_with_state(update, params)
@@ -195,6 +214,7 @@ class SQLiteStore(ReleaseMethods, EventMethods):
         self._cache.forget_conversation(user_id)
         async with self._gate.session() as db:
             await db.execute("DELETE FROM conversations WHERE user_id = ?", (user_id,))
+            self._gate.scrub_after_commit()
         self._gate.after_commit(lambda: self._cache.put_conversation(user_id, None))
 
     # ---- incidents ---------------------------------------------------------
@@ -203,39 +223,23 @@ class SQLiteStore(ReleaseMethods, EventMethods):
         self, user_id: int, incident: NewIncident, findings: Sequence[NewFinding]
     ) -> int:
         """Store an incident and its findings atomically; return its id."""
-        when = incident.occurred_at
-        occurred_utc = None if when is None else to_utc(when, "occurred_at")
-        check_json(incident.facts_json, "facts_json")
-        for finding in findings:
-            check_json(finding.data_json, f"data_json of finding {finding.rule_id!r}")
-        values = [getattr(incident, field) for field in INCIDENT_FIELDS]
+        incidents.check_incident(incident, findings)  # bad input fails before the lock
         async with self._gate.session("write", user_id=user_id) as db:
-            cursor = await db.execute(
-                f"INSERT INTO incidents (user_id, occurred_at_utc, created_at,"
-                f" {', '.join(INCIDENT_FIELDS)}) VALUES ({', '.join('?' * (3 + len(values)))})",
-                (user_id, occurred_utc, utc_now(), *values),
-            )
-            incident_id = cursor.lastrowid
-            assert incident_id is not None
-            await db.executemany(
-                "INSERT INTO findings (incident_id, rule_id, severity, data_json)"
-                " VALUES (?, ?, ?, ?)",
-                [(incident_id, f.rule_id, f.severity, f.data_json) for f in findings],
-            )
-        return incident_id
+            return await incidents.insert_incident(db, self._sealer, user_id, incident,
+                                                   findings)
 
     async def list_incidents(self, user_id: int) -> list[IncidentRow]:
         """Return incidents by time of occurrence (unknown times last), then id."""
         async with self._gate.session("read") as db:
-            return await queries.incidents(db, user_id)
+            return await queries.incidents(db, self._sealer, user_id)
 
     async def delete_incident(self, user_id: int, incident_id: int) -> bool:
         """Delete one of the user's incidents (findings follow); False if not theirs."""
-        async with self._gate.session() as db:
-            cursor = await db.execute(
-                "DELETE FROM incidents WHERE id = ? AND user_id = ?", (incident_id, user_id)
-            )
-        return cursor.rowcount > 0
+        async with self._gate.session("write") as db:
+            deleted = await incidents.delete_incident(db, user_id, incident_id)
+            if deleted:
+                self._gate.scrub_after_commit()
+        return deleted
 
     # ---- profile -----------------------------------------------------------
 
@@ -246,7 +250,8 @@ class SQLiteStore(ReleaseMethods, EventMethods):
         if cached is not None:
             return cached
         async with self._gate.session() as db:
-            fields = await queries.profile(db, user_id)
+            fields = {key: value for key, (value, _) in
+                      (await queries.profile(db, self._sealer, user_id)).items()}
         self._gate.after_commit(lambda: self._cache.put_profile(user_id, fields))
         return fields
 
@@ -256,15 +261,18 @@ class SQLiteStore(ReleaseMethods, EventMethods):
         self._cache.forget_profile(user_id)
         async with self._gate.session(user_id=user_id) as db:
             if value is None:
-                await db.execute(
+                cursor = await db.execute(
                     "DELETE FROM profile_fields WHERE user_id = ? AND key = ?", (user_id, key)
                 )
+                if cursor.rowcount:
+                    self._gate.scrub_after_commit()
             else:
                 await db.execute(
                     "INSERT INTO profile_fields (user_id, key, value, updated_at)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE"
                     " SET value = excluded.value, updated_at = excluded.updated_at",
-                    (user_id, key, value, utc_now()),
+                    (user_id, key, self._sealer.seal(PROFILE_VALUE, value, user_id, key),
+                     utc_now()),
                 )
         # dropped again once committed: a read that overlapped this write may have cached
         # the old fields; the next read fetches the new ones
@@ -315,42 +323,15 @@ class SQLiteStore(ReleaseMethods, EventMethods):
     # ---- data-subject rights -----------------------------------------------
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
-        """Return everything stored about the user, read from one snapshot."""
-        async with self._gate.session("read") as db:
-            user = await queries.user_by_id(db, user_id)
-            if user is None:
-                raise UnknownUser(user_id)
-            return build_export(
-                user,
-                await queries.conversation(db, user_id),
-                await queries.incidents(db, user_id),
-                await queries.profile(db, user_id),
-                await queries.audit(db, user_id),
-            )
+        """Return everything stored about the user, read from one snapshot, decrypted."""
+        return await self._rights.export(user_id)
 
     async def delete_user(self, user_id: int) -> None:
-        """Erase every row about the user in one transaction (no-op if unknown).
+        """Erase every row about the user in one transaction (no-op if unknown), then
+        truncate the WAL, so no copy is left in the database files."""
+        await self._rights.erase(user_id)
 
-        Children are deleted explicitly rather than through cascades, so the
-        erasure does not depend on ``PRAGMA foreign_keys`` being on.
-        """
-        self._cache.forget_everything_of(user_id)
-        async with self._gate.session("write") as db:
-            await db.execute(
-                "DELETE FROM findings WHERE incident_id IN"
-                " (SELECT id FROM incidents WHERE user_id = ?)",
-                (user_id,),
-            )
-            for table in ("incidents", "conversations", "profile_fields", "audit_log"):
-                await db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
-            cursor = await db.execute("DELETE FROM users WHERE id = ?", (user_id,))
-            if cursor.rowcount == 0:
-                return
-            await db.execute(
-                "INSERT INTO audit_log (user_id, action, detail, created_at)"
-                " VALUES (NULL, 'user_deleted', '', ?)",
-                (utc_now(),),
-            )
-        logger.info("a user and all their data were deleted")
-
-
+    async def purge_expired(self, *, now: dt.datetime | None = None) -> dict[str, int]:
+        """Delete what is older than the retention period (nothing when it is off); return
+        how many items of each kind went (storage/retention.py)."""
+        return await self._rights.purge_expired(now=now)

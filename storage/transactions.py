@@ -22,17 +22,15 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from .errors import StorageError, StorageUnavailable, UnknownUser
+from .causes import translate
+from .errors import Cause, StorageError
+from .scrub import scrub_wal
 
 logger = logging.getLogger(__name__)
 
 Kind = Literal["single", "read", "write"]
 """``single``: one statement, auto-committed; ``read``: several reads seeing one
 snapshot; ``write``: several statements, all or nothing."""
-
-# SQLite primary result codes (extended codes carry them in the low byte).
-_BUSY, _LOCKED, _CONSTRAINT, _NOTADB = 5, 6, 19, 26
-_FOREIGN_KEY = 787  # SQLITE_CONSTRAINT_FOREIGNKEY
 
 
 @dataclass(slots=True, eq=False)
@@ -41,31 +39,13 @@ class _Txn:
     task: asyncio.Task[Any] | None
     depth: int = 0
     on_commit: list[Callable[[], None]] = field(default_factory=list)
+    broken: StorageError | None = None
+    """Set when SQLite itself rolled the whole transaction back after a failure (it does on
+    SQLITE_FULL, I/O errors...): nothing more may run in it, and it must not commit."""
 
 
 # Tuple, not a single value, so a task can hold transactions on two stores.
 _ACTIVE: ContextVar[tuple[_Txn, ...]] = ContextVar("storage_transactions", default=())
-
-
-def translate(
-    exc: sqlite3.Error, *, busy_timeout_s: float, user_id: int | None = None
-) -> StorageError:
-    """Turn a sqlite3 error into a StorageError whose message says what to do."""
-    code = getattr(exc, "sqlite_errorcode", 0)
-    if code == _FOREIGN_KEY:
-        return UnknownUser(user_id)
-    if code & 0xFF in (_BUSY, _LOCKED):
-        return StorageUnavailable(
-            f"The database stayed locked by another process for more than "
-            f"{busy_timeout_s:g} s. Make sure only one CallShield instance uses "
-            "this database file, or raise busy_timeout_s."
-        )
-    if code & 0xFF == _NOTADB:
-        return StorageUnavailable(
-            "The file is not a SQLite database (or is corrupted or encrypted); "
-            "restore it from a backup or point CallShield at another file."
-        )
-    return StorageError(f"Database error ({type(exc).__name__}): {exc}")
 
 
 async def _run(conn: aiosqlite.Connection, sql: str) -> None:
@@ -81,6 +61,13 @@ async def _finish(step: Awaitable[None]) -> None:
     await asyncio.shield(step)
 
 
+def _check_alive(txn: _Txn) -> None:
+    if txn.broken is not None:
+        raise StorageError(
+            f"Nothing more can be done in this transaction: SQLite rolled all of it back after "
+            f"a failure. {txn.broken}", cause=txn.broken.cause)
+
+
 class ConnectionGate:
     """Serialises access to ``conn`` and runs (nested) transactions on it."""
 
@@ -88,10 +75,12 @@ class ConnectionGate:
         self._conn: aiosqlite.Connection | None = conn
         self._busy_timeout_s = busy_timeout_s
         self._lock = asyncio.Lock()
+        self._scrub_due = False
 
     def _require_conn(self) -> aiosqlite.Connection:
         if self._conn is None:
-            raise StorageError("The store is closed; open a new one with open_store().")
+            raise StorageError("The store is closed; open a new one with open_store().",
+                               cause=Cause.CLOSED)
         return self._conn
 
     def translate(self, exc: sqlite3.Error, *, user_id: int | None = None) -> StorageError:
@@ -116,6 +105,15 @@ class ConnectionGate:
         else:
             txn.on_commit.append(apply)
 
+    def scrub_after_commit(self) -> None:
+        """Personal data was deleted: once that commits, and before any other task gets the
+        connection, truncate the WAL so no old copy of it survives (storage/scrub.py)."""
+        self._scrub_due = True
+
+    async def _scrub_if_due(self, conn: aiosqlite.Connection) -> None:
+        if self._scrub_due:
+            self._scrub_due = not await scrub_wal(conn)  # retried after the next write
+
     def _joined(self) -> _Txn | None:
         active = _ACTIVE.get()
         if not active:  # the common case: no transaction anywhere in this task
@@ -134,14 +132,24 @@ class ConnectionGate:
         call; a generator-based context manager around it costs as much as the statement.
         """
         conn = self._require_conn()
+        txn = self._joined()
         try:
-            if self._joined() is not None:
+            if txn is not None:
+                _check_alive(txn)
                 return await conn.execute(sql, params)
             async with self._lock:
                 self._require_conn()
                 return await conn.execute(sql, params)
         except sqlite3.Error as exc:
-            raise translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id) from exc
+            raise self._failed(exc, conn, txn, user_id) from exc
+
+    def _failed(self, exc: sqlite3.Error, conn: aiosqlite.Connection, txn: _Txn | None,
+                user_id: int | None = None) -> StorageError:
+        """The error to raise; inside a transaction SQLite ended, mark it broken."""
+        error = translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id)
+        if txn is not None and txn.broken is None and not conn.in_transaction:
+            txn.broken = error
+        return error
 
     @asynccontextmanager
     async def session(
@@ -152,9 +160,10 @@ class ConnectionGate:
         ``user_id`` only improves the message of :class:`UnknownUser`.
         """
         conn = self._require_conn()
+        txn = self._joined()
         try:
-            txn = self._joined()
             if txn is not None:
+                _check_alive(txn)
                 if kind == "write":  # keep the method atomic inside the caller's transaction
                     async with self._savepoint(conn, txn):
                         yield conn
@@ -169,8 +178,10 @@ class ConnectionGate:
                         begin = "BEGIN IMMEDIATE" if kind == "write" else "BEGIN"
                         async with self._begin(conn, begin):
                             yield conn
+                    if self._scrub_due:
+                        await self._scrub_if_due(conn)
         except sqlite3.Error as exc:
-            raise translate(exc, busy_timeout_s=self._busy_timeout_s, user_id=user_id) from exc
+            raise self._failed(exc, conn, txn, user_id) from exc
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -183,6 +194,7 @@ class ConnectionGate:
         try:
             txn = self._joined()
             if txn is not None:
+                _check_alive(txn)
                 async with self._savepoint(conn, txn):
                     yield
                 return
@@ -195,12 +207,14 @@ class ConnectionGate:
                     # cannot make our first write fail half-way through.
                     async with self._begin(conn, "BEGIN IMMEDIATE"):
                         yield
+                        _check_alive(txn)  # never commit what SQLite already undid
                     for apply in txn.on_commit:  # committed: now it may be seen
                         apply()
+                    await self._scrub_if_due(conn)
                 finally:
                     _ACTIVE.reset(token)
         except sqlite3.Error as exc:
-            raise translate(exc, busy_timeout_s=self._busy_timeout_s) from exc
+            raise self._failed(exc, conn, None) from exc
 
     @asynccontextmanager
     async def _begin(self, conn: aiosqlite.Connection, begin: str) -> AsyncIterator[None]:
@@ -232,8 +246,9 @@ class ConnectionGate:
                 yield
             except BaseException:
                 del txn.on_commit[mark:]  # undone work must not reach the cache
-                await _finish(_run(conn, f"ROLLBACK TO SAVEPOINT {name}"))
-                await _finish(_run(conn, f"RELEASE SAVEPOINT {name}"))
+                if conn.in_transaction:  # else SQLite undid all of it: report the first error
+                    await _finish(_run(conn, f"ROLLBACK TO SAVEPOINT {name}"))
+                    await _finish(_run(conn, f"RELEASE SAVEPOINT {name}"))
                 raise
             await conn.execute(f"RELEASE SAVEPOINT {name}")
         finally:
@@ -251,5 +266,6 @@ class ConnectionGate:
         async with self._lock:
             conn, self._conn = self._conn, None
             if conn is not None:
+                await self._scrub_if_due(conn)
                 await conn.close()
                 logger.info("storage closed")

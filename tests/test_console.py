@@ -68,16 +68,35 @@ def test_letters_asked_previewed_and_written_to_a_folder(tmp_path: Path) -> None
     assert "1. * Complaint letter" in out
     assert "Which letter?" in out  # /letter 9 does not exist
     assert "longer than 200 characters" in out
-    assert "签名：张三" in out and "附件：联系记录（共 1 次）" in out  # the preview
+    assert "发函人：张三" in out and "附件：联系记录（共 1 次）" in out  # the preview: who signs
     files = sorted(out_dir.iterdir())
     assert [f.suffix for f in files] == [".docx", ".pdf"]
     assert all(str(f) in out for f in files)
-    assert files[1].read_bytes().startswith(b"%PDF") and files[1].name.startswith("投诉信-Huijin-")
+    assert files[1].read_bytes().startswith(b"%PDF") and files[1].name.startswith("complaint-") and "Huijin" not in files[1].name
 
 
 def test_letter_detail_can_be_skipped_with_enter(tmp_path: Path) -> None:
     out_dir = tmp_path / "letters"
     done = chat(tmp_path, [*INTERVIEW, "/letter 1", "", "/quit"], "--lang", "en",
                 "--letters-dir", str(out_dir))
-    assert "签名：________" in done.stdout
+    assert "发函人：________" in done.stdout
     assert len(list(out_dir.iterdir())) == 2
+
+
+def test_a_story_is_confirmed_by_typing_and_zero_is_a_count(tmp_path: Path) -> None:
+    story = ROOT / "tests" / "fixtures" / "story"
+    env = {**os.environ, "CALLSHIELD_DATABASE": str(tmp_path / "c.db"),
+           "CALLSHIELD_LOG_LEVEL": "WARNING"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    lines = ["They called my mother 30 times.", "1", "ok", "yesterday", "0", "ok", "?", "/quit"]
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--pack", str(story),
+                           "--lang", "en"], input="\n".join(lines) + "\n", capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Here is what I understood" in out and "type a correction" in out  # "type", not "tap"
+    assert "[ ] 1. Others contacted: Family 30" in out  # "1" unticked it
+    assert "? = Skip" in out and "How many calls and messages" in out
+    assert "How did they contact those people?" not in out  # the family call was unticked
+    assert "What did they say?" in out
+    assert "0 = " not in out and "? = I don't know" in out  # "0" is a number, "?" skips

@@ -10,13 +10,15 @@ from .docx import render_docx
 from .filenames import document_filename
 from .fonts import FontNotFoundError
 from .fonts import prepare as prepare_fonts
-from .model import AnnexTable, LetterDocument
+from .model import PAGE_SIZES, AnnexTable, LetterDocument, TextBlock
 from .pdf import render_pdf
 
 __all__ = [
     "AnnexTable",
     "FontNotFoundError",
     "LetterDocument",
+    "PAGE_SIZES",
+    "TextBlock",
     "document_filename",
     "prepare_fonts",
     "render_docx",

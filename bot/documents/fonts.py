@@ -5,9 +5,10 @@ Chinese and Latin, so a single family serves every letter and no system font
 is ever needed. The file is 16 MB with 65,535 glyphs, which makes the naive
 fpdf2 path slow (~500 ms per PDF). Measured costs and what we do:
 
-* ``add_font`` parses metrics (~250 ms): done once per process; each document
-  gets a copy of fpdf2's font object sharing the read-only tables (widths,
-  cmap), so layout measures text exactly as fpdf2 would.
+* ``add_font`` parses metrics (~1 s of CPU): done once per machine and kept
+  on disk (bot/documents/font_metrics.py), read back once per process; each
+  document gets a copy of fpdf2's font object sharing the read-only tables
+  (widths, cmap), so layout measures text exactly as fpdf2 would.
 * cutting the document's glyphs out of the full CFF program (~150 ms, mostly
   parsing and executing subroutinised charstrings) is replaced by copying
   bytes out of a reduced, desubroutinised program of the 22,000 glyphs of
@@ -31,7 +32,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
-from . import font_base
+from . import font_base, font_metrics
 from .font_program import GlyphPrograms
 
 FONT_PACKAGE = "mplfonts"
@@ -75,23 +76,29 @@ class _Cache:
     base: GlyphPrograms | None = None  # the reduced program, loaded at the first PDF
 
 
+def parse_font(path: Path) -> TTFFont:
+    """fpdf2's parse of the font file (1.2 s of CPU; font_metrics caches the result)."""
+    scratch = FPDF()
+    scratch.add_font(FAMILY, "", path)
+    prototype = scratch.fonts[FAMILY.lower()]
+    if not (isinstance(prototype, TTFFont) and prototype.is_cff and prototype.is_cid_keyed):
+        raise FontNotFoundError(
+            f"{path} is not the CID-keyed CFF font this module expects: "
+            f"reinstall {FONT_PACKAGE}~=0.0.11."
+        )
+    prototype.ttfont.close()  # documents never need it (font_embed): free the tables
+    prototype.ttfont = None
+    return prototype
+
+
 def _prototype() -> tuple[TTFFont, bytes]:
     with _Cache.lock:
         if _Cache.prototype is None:
             path = font_path()
-            scratch = FPDF()
-            scratch.add_font(FAMILY, "", path)
-            prototype = scratch.fonts[FAMILY.lower()]
-            if not (isinstance(prototype, TTFFont) and prototype.is_cff
-                    and prototype.is_cid_keyed):
-                raise FontNotFoundError(
-                    f"{path} is not the CID-keyed CFF font this module expects: "
-                    f"reinstall {FONT_PACKAGE}~=0.0.11."
-                )
-            prototype.ttfont.close()  # documents never need it (font_embed): free the tables
-            prototype.ttfont = None
-            _Cache.data = path.read_bytes()
-            _Cache.prototype = prototype
+            data = path.read_bytes()
+            _Cache.prototype = font_metrics.load_or_parse(
+                data, lambda: parse_font(path), font_base.cache_dir())
+            _Cache.data = data
         return _Cache.prototype, _Cache.data
 
 

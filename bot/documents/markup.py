@@ -84,3 +84,16 @@ def _parse_chunk(lines: list[str]) -> list[Block]:
                 para.append(line)
     flush()
     return blocks
+
+
+def plain_text(body: str) -> str:
+    """The body with its markup gone, for web forms: headings as plain lines, items as "- "."""
+    parts: list[str] = []
+    for block in parse_body(body):
+        if isinstance(block, Heading):
+            parts.append(block.text)
+        elif isinstance(block, Paragraph):
+            parts.append("\n".join(block.lines))
+        else:
+            parts.append("\n".join("- " + item.replace("\n", "\n  ") for item in block.items))
+    return "\n\n".join(parts)

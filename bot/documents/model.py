@@ -12,10 +12,32 @@ import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-CREATOR = "CallShield"  # written as the creating application / author in both formats
+CREATOR = ""
+"""The author and creating application written into both formats: none. Nothing of the product
+is on a letter, its file properties included: whoever receives it must not learn that the
+sender drafted it with a bot."""
 # Used when LetterDocument.created_at is None, so equal input gives equal bytes.
 PLACEHOLDER_CREATED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 PAGE_LABEL_FIELDS = frozenset({"page", "pages"})
+PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}  # mm, portrait
+ALIGNMENTS = frozenset({"left", "right", "center", "end"})
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """Lines printed as they are, e.g. an address or a signature block.
+
+    ``align``: "left", "right", "center", or "end" (left-aligned lines starting at the
+    middle of the page, where a signature goes). ``space_before`` is in lines.
+    """
+
+    lines: tuple[str, ...]
+    align: str = "left"
+    space_before: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.align not in ALIGNMENTS:
+            raise ValueError(f"TextBlock.align {self.align!r}: use one of {sorted(ALIGNMENTS)}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +83,25 @@ class AnnexTable:
 
 @dataclass(frozen=True, slots=True)
 class LetterDocument:
-    """A complete letter, ready to render; see bot/documents/markup.py for ``body``."""
+    """A complete letter, ready to render; see bot/documents/markup.py for ``body``.
+
+    Printed in this order: ``head`` (sender, date, addressee, reference: whatever the
+    letter's house style puts above the title), the title, ``front`` (blocks between title and
+    body), the body, ``closing`` (enclosures, signature), then the annex on a page of its own.
+    The closing never starts a page alone: it stays with the body's last lines.
+    """
 
     title: str  # e.g. "投诉信" / "Request for validation of debt"
     language: str  # BCP-47-ish: "zh-Hans", "zh-Hant", "en"
     body: str  # plain text with the tiny markup: "# heading", "- bullet", blank-line paragraphs
-    date_text: str  # already formatted, printed top right
+    date_text: str = ""  # printed top right when given (a letter with ``head`` puts it there)
     annex: AnnexTable | None = None
-    footer_note: str = ""  # e.g. "CallShield draft — not legal advice"
-    page_label: str = "{page} / {pages}"  # formatted with page= and pages=
+    footer_note: str = ""  # printed at the foot of every page when given
+    page_label: str = "{page} / {pages}"  # formatted with page= and pages=; multi-page only
+    head: tuple[TextBlock, ...] = ()
+    front: tuple[TextBlock, ...] = ()
+    closing: tuple[TextBlock, ...] = ()
+    page_size: str = "A4"  # a key of PAGE_SIZES
     # Written into the file metadata. None gives a fixed placeholder date so
     # that the same letter always yields byte-identical PDFs.
     created_at: datetime | None = None
@@ -91,6 +123,9 @@ class LetterDocument:
                 f"LetterDocument.page_label {self.page_label!r} uses {sorted(fields)}: use only "
                 "the fields {page} and {pages}, and write literal braces as {{ and }}."
             )
+        if self.page_size not in PAGE_SIZES:
+            raise ValueError(f"LetterDocument.page_size {self.page_size!r}: use one of "
+                             f"{', '.join(PAGE_SIZES)}.")
         if self.created_at is not None and self.created_at.tzinfo is None:
             raise ValueError(
                 "LetterDocument.created_at is a naive datetime: pass an aware one, "

@@ -11,7 +11,9 @@ Telegram-free, so the console and tests use exactly what the bot sends. Typical 
 from bot.letters.context import build_context
 from bot.letters.output import (
     FORMATS,
+    formal_title,
     letter_document,
+    letter_text,
     missing_fields,
     preview_text,
     render_file,
@@ -22,7 +24,9 @@ from bot.letters.output import (
 __all__ = [
     "FORMATS",
     "build_context",
+    "formal_title",
     "letter_document",
+    "letter_text",
     "missing_fields",
     "preview_text",
     "render_file",

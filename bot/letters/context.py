@@ -11,11 +11,12 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
 
+from bot.letters.parties import addressee, write_date, write_time
+from bot.letters.public_order import public_order
 from flows.conditions import compile_condition
 from flows.facts import collect, display, plain
 from flows.letters import (
@@ -23,10 +24,10 @@ from flows.letters import (
     SENDER_FIELDS,
     CitationContext,
     Counts,
+    EnclosureContext,
     FindingContext,
     IncidentContext,
     LetterContext,
-    PublicOrderGroup,
     known_facts,
     letter_of,
 )
@@ -38,25 +39,6 @@ from storage.records import IncidentRow
 THIRD_PARTY_CONDITIONS = ("third_party_contact", "others_contacted")
 """A pack's named condition (the first one it defines) saying that people other than the
 borrower were contacted; it gives ``counts.third_parties``."""
-
-PSL_REVISION = dt.date(2026, 1, 1)
-"""The revised public-order law takes effect (cn_law.md §2: old Art. 42 becomes Art. 50)."""
-
-_PUBLIC_ORDER: tuple[dict[str, Any], ...] = (
-    {  # cn_law.md §2, 2012 text, [verified-from-source]
-        "law": "《中华人民共和国治安管理处罚法》（2012年修正）", "article": "第四十二条",
-        "item": "第（五）项", "quote": "多次发送淫秽、侮辱、恐吓或者其他信息，干扰他人正常生活的",
-        "period": "2026年1月1日之前", "no_contact_order": False,
-        "confidence": "verified-from-source",
-    },
-    {  # cn_law.md §2, 2025 revision in force 2026-01-01, [secondary] (verbatim third-party quote)
-        "law": "《中华人民共和国治安管理处罚法》（2025年修订）", "article": "第五十条",
-        "item": "第一款第（五）项",
-        "quote": "多次发送淫秽、侮辱、恐吓等信息或者采取滋扰、纠缠、跟踪等方法，干扰他人正常生活的",
-        "period": "2026年1月1日及以后", "no_contact_order": True, "confidence": "secondary",
-    },
-)
-
 
 _VERBS = ("(have|are|were|will|owe|had|did|do|don't|can|may|say|said|told|asked|know|want|"
           "need|paid|pay)")
@@ -92,13 +74,15 @@ def one_line(text: str | None) -> str:
 def build_context(pack: Pack, letter_id: str, *, incidents: Sequence[IncidentRow] = (),
                   profile: Mapping[str, str] | None = None, today: dt.date,
                   facts: Mapping[str, Any] | None = None, state_json: str | None = None,
-                  language: str | None = None) -> LetterContext:
+                  language: str | None = None,
+                  attachments: Sequence[tuple[str, str]] = ()) -> LetterContext:
     """Everything a template may use (see :class:`flows.letters.LetterContext`).
 
     ``facts`` (plain, JSON-ready) or ``state_json`` is the latest interview; without either
     (or when the saved state belongs to another pack version), the newest incident's facts
     stand in. Only incidents reported with this pack are used.
     ``language`` overrides the letter's own language (rarely wanted).
+    ``attachments`` are files that go with the letter: (name, SHA-256 hex digest).
     """
     letter = letter_of(pack, letter_id)
     lang = language or letter.language
@@ -114,22 +98,38 @@ def build_context(pack: Pack, letter_id: str, *, incidents: Sequence[IncidentRow
         state = _state_from_facts(pack, latest, lang)
     profile = profile or {}
     stored = [_state_from_facts(pack, stored_facts(row), lang) for row in newest]
+    names = {"lender": _party(pack, "lender", latest, newest),
+             "agency": _party(pack, "agency", latest, newest)}
+    listed = _incidents(pack, rows, lang)
+    enclosures: list[EnclosureContext] = [{"name": annex_name(lang), "sha256": ""}] \
+        if listed else []
+    enclosures += [{"name": one_line(name), "sha256": digest} for name, digest in attachments]
     return {
         "letter": {"id": letter_id, "title": pack.text(letter.title, lang),
                    "recipient": pack.text(letter.recipient, lang) or BLANK, "language": lang},
-        "today": format_date(today, "long", locale=locale_of(lang)),
+        "today": write_date(today, lang),
         "date": today.isoformat(),
         "blank": BLANK,
         "sender": {f: one_line(profile.get(f)) for f in SENDER_FIELDS},  # type: ignore[misc]
-        "lender": _party(pack, "lender", latest, newest),
-        "agency": _party(pack, "agency", latest, newest),
+        "addressee": addressee(pack, letter, profile, names, lang),
+        "enclosures": enclosures,
+        "lender": names["lender"],
+        "agency": names["agency"],
         "facts": {name: latest.get(name) for name in sorted(known_facts(pack.data))},
         "labels": _labels(pack, state, latest, lang),
         "findings": _findings(pack, letter_id, [state] + stored, lang),
-        "incidents": [_incident(pack, row, lang) for row in rows],
-        "counts": _counts(pack, rows, stored),
-        "public_order_article": _public_order(rows, today),
+        "incidents": listed,
+        "counts": _counts(pack, rows, stored, lang),
+        "public_order_article": public_order([m.date() for m in map(_moment, rows) if m],
+                                             today, lang),
     }
+
+
+def annex_name(language: str) -> str:
+    """The annex (the dated list of contacts) as an enclosure is named."""
+    from bot.letters.style import style_for  # style imports this module's helpers
+
+    return style_for(language).annex_name
 
 
 def stored_facts(row: IncidentRow) -> dict[str, Any]:
@@ -158,13 +158,28 @@ def _when(row: IncidentRow) -> tuple[dt.datetime, int]:
 
 def _state_from_facts(pack: Pack, facts: Mapping[str, Any], language: str) -> State:
     """A finished conversation that would have produced these facts (for findings/labels)."""
-    nodes = {c.fact: node_id for node_id, c in pack.nodes.items() if c.fact}
-    answers = {nodes[name]: value for name, value in facts.items() if name in nodes}
+    nodes: dict[str, list[str]] = {}
+    for node_id, compiled in pack.nodes.items():
+        if compiled.fact:
+            nodes.setdefault(compiled.fact, []).append(node_id)
+    answers = {_asked_by(pack, nodes[name], value): value
+               for name, value in facts.items() if name in nodes}
     path = [node_id for node_id in pack.nodes if node_id in answers]
     cues = [str(cue) for cue in facts.get("cues") or []]
     return State(pack=pack.id, pack_version=pack.version, language=language,
                  timezone=pack.timezone, started_at="", answers=answers,
                  cue_hits={path[0]: cues} if path and cues else {}, path=path, status="done")
+
+
+def _asked_by(pack: Pack, node_ids: list[str], value: Any) -> str:
+    """The question that gave ``value`` when several store the same fact (e.g. a state asked as
+    a button or, a tap further, in a group): the one offering it, so its label is shown."""
+    values = value if isinstance(value, list) else [value]
+    for node_id in node_ids:
+        offered = {o.id for o in pack.nodes[node_id].node.options or ()}
+        if offered and all(v in offered for v in values):
+            return node_id
+    return node_ids[0]
 
 
 def _party(pack: Pack, field: str, latest: Mapping[str, Any],
@@ -188,7 +203,7 @@ def _labels(pack: Pack, state: State, latest: Mapping[str, Any],
             labels[name] = None
         elif isinstance(value, list):
             labels[name] = separator.join(map(str, value))
-        elif pack.fact_kinds.get(name) == "datetime" and isinstance(value, str):
+        elif pack.fact_kinds.get(name) == "datetime" and isinstance(value, str) and "T" in value:
             labels[name] = value[:16].replace("T", " ")
         else:
             labels[name] = one_line(str(value))
@@ -212,10 +227,10 @@ def _findings(pack: Pack, letter_id: str, states: Sequence[State],
             if view.rule in seen or letter_id not in view.letters or not view.citations:
                 continue
             citations: list[CitationContext] = [
-                {"law": c.law, "article": c.article, "effective": c.effective, "url": c.url,
-                 "quote": c.quote, "confidence": c.confidence,
-                 "reported": pack.ui("reported_wording", lang)
-                 if c.confidence == "secondary" else ""}
+                {"law": c.law, "article": c.article,
+                 "effective": write_date(dt.date.fromisoformat(c.effective), lang)
+                 if c.effective else "", "url": c.url,
+                 "quote": c.quote, "confidence": c.confidence}
                 for c in view.citations]
             seen[view.rule] = {"rule": view.rule, "severity": view.severity,
                                "title": first_person(view.title, lang),
@@ -224,12 +239,16 @@ def _findings(pack: Pack, letter_id: str, states: Sequence[State],
     return sorted(seen.values(), key=lambda f: SEVERITY_ORDER[f["severity"]])
 
 
+def _incidents(pack: Pack, rows: Sequence[IncidentRow], lang: str) -> list[IncidentContext]:
+    return [_incident(pack, row, lang) for row in rows]
+
+
 def _incident(pack: Pack, row: IncidentRow, lang: str) -> IncidentContext:
     moment = _moment(row)
     who = " / ".join(one_line(x) for x in (row.agency, row.lender) if x and x.strip())
     return {
-        "date": moment.strftime("%Y-%m-%d") if moment else BLANK,
-        "time": moment.strftime("%H:%M") if moment else BLANK,
+        "date": write_date(moment.date(), lang) if moment else BLANK,
+        "time": write_time(moment.time(), lang) if moment else BLANK,
         "channel": _channel_label(pack, row.channel, lang),
         "number": one_line(row.caller_number),
         "who": who or BLANK,
@@ -249,7 +268,8 @@ def _channel_label(pack: Pack, value: str | None, lang: str) -> str:
                               for part in value.split(",")))
 
 
-def _counts(pack: Pack, rows: Sequence[IncidentRow], stored: Sequence[State]) -> Counts:
+def _counts(pack: Pack, rows: Sequence[IncidentRow], stored: Sequence[State],
+            lang: str) -> Counts:
     moments = [m for m in map(_moment, rows) if m is not None]
     days = sorted(m.date() for m in moments)
     busiest, start = 0, 0
@@ -273,20 +293,6 @@ def _counts(pack: Pack, rows: Sequence[IncidentRow], stored: Sequence[State]) ->
         "at_night": sum(1 for m in moments if m.hour >= 22 or m.hour < 8),
         "outside_8_to_21": sum(1 for m in moments if m.hour >= 21 or m.hour < 8),
         "third_parties": third,
-        "first": days[0].isoformat() if days else BLANK,
-        "last": days[-1].isoformat() if days else BLANK,
+        "first": write_date(days[0], lang) if days else BLANK,
+        "last": write_date(days[-1], lang) if days else BLANK,
     }
-
-
-def _public_order(rows: Sequence[IncidentRow], today: dt.date) -> list[PublicOrderGroup]:
-    """Which version of the public-order law was in force on each contact's date."""
-    dates = sorted(m.date() for m in map(_moment, rows) if m is not None)
-    periods = ([d for d in dates if d < PSL_REVISION], [d for d in dates if d >= PSL_REVISION])
-    groups = [_group(data, days) for data, days in zip(_PUBLIC_ORDER, periods, strict=True)
-              if days]
-    return groups or [_group(_PUBLIC_ORDER[today >= PSL_REVISION], [])]
-
-
-def _group(data: Mapping[str, Any], days: Sequence[dt.date]) -> PublicOrderGroup:
-    first, last = (days[0].isoformat(), days[-1].isoformat()) if days else (BLANK, BLANK)
-    return cast(PublicOrderGroup, {**data, "count": len(days), "first": first, "last": last})

@@ -17,9 +17,10 @@ import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.documents import prepare_fonts
+from bot.documents import LetterDocument, TextBlock, prepare_fonts, render_docx, render_pdf
 from bot.letters.context import build_context
 from bot.letters.output import missing_fields, preview_text, render_file, write_letter_files
+from bot.letters.parties import party_fields, report_name, write_date
 from bot.service import GuidanceService
 from flows import Pack, State
 from flows.letterchecks import LetterFailed
@@ -30,6 +31,10 @@ logger = logging.getLogger(__name__)
 
 PENDING_KEY = "letter_in_progress"
 """Profile key holding "<letter id> <field>" while the bot waits for that detail."""
+
+SKIPPED_KEY = "letter_skipped"
+"""Profile key holding the details the user skipped (space-separated), never asked again
+until they choose to re-enter their details."""
 
 MAX_DETAIL = 200
 """Longest detail we accept (characters); a postal address fits, a pasted essay does not."""
@@ -107,21 +112,30 @@ class LetterDesk:
 
     # -- the details a letter needs ------------------------------------------------------
     def fields(self, user: UserRow, letter_id: str) -> tuple[str, ...]:
-        """The sender details this letter prints (each one the user may give or skip)."""
-        return tuple(letter_of(self._pack(user), letter_id).fields)
+        """The details this letter prints, each one the user may give or skip: the sender's
+        (``fields:``), then the addressee's name and address (``addressee: ask:``)."""
+        letter = letter_of(self._pack(user), letter_id)
+        return (*letter.fields, *party_fields(letter))
 
     async def next_detail(self, user: UserRow, letter_id: str,
                           after: str | None = None) -> str | None:
-        """The first detail this letter needs that the user has not given, after ``after``.
-
-        Asking in the letter's order and only forward means a skipped detail is not asked
-        again for this letter.
-        """
+        """The first detail this letter needs that the user has neither given nor skipped,
+        after ``after``. A skipped detail is not asked again, for this letter or the next."""
         fields = self.fields(user, letter_id)
         later = fields[fields.index(after) + 1:] if after in fields else fields
-        missing = missing_fields(self._pack(user), letter_id,
-                                 await self.service.store.get_profile(user.id))
-        return next((f for f in later if f in missing), None)
+        profile = await self.service.store.get_profile(user.id)
+        skipped = set(profile.get(SKIPPED_KEY, "").split())
+        missing = missing_fields(self._pack(user), letter_id, profile)
+        return next((f for f in later if f in missing and f not in skipped), None)
+
+    async def hint(self, user: UserRow, letter_id: str, field: str) -> str | None:
+        """For an addressee's name: the name the user's report gives that party, if any
+        (the letter uses it when the user skips the question)."""
+        letter = letter_of(self._pack(user), letter_id)
+        if not field.endswith("_name") or field not in party_fields(letter):
+            return None
+        context = await self.context(user, letter_id)
+        return report_name(letter, {"lender": context["lender"], "agency": context["agency"]})
 
     async def pending(self, user: UserRow) -> Pending | None:
         """The detail being asked, if any (and only while its letter still exists)."""
@@ -150,20 +164,31 @@ class LetterDesk:
         return following
 
     async def skip(self, user: UserRow, pending: Pending) -> str | None:
-        """Leave a detail blank for this letter; the next detail to ask (or None)."""
-        following = await self.next_detail(user, pending.letter, after=pending.field)
-        await self.ask(user, pending.letter, following)
+        """Leave a detail blank (remembered: not asked again); the next detail to ask."""
+        async with self.service.store.transaction():
+            profile = await self.service.store.get_profile(user.id)
+            skipped = profile.get(SKIPPED_KEY, "").split()
+            if pending.field not in skipped:
+                await self.service.store.set_profile_field(
+                    user.id, SKIPPED_KEY, " ".join([*skipped, pending.field]))
+            following = await self.next_detail(user, pending.letter, after=pending.field)
+            await self.ask(user, pending.letter, following)
         return following
 
     async def details(self, user: UserRow) -> dict[str, str]:
         """The letter details the user has given (not the desk's own bookkeeping)."""
         profile = await self.service.store.get_profile(user.id)
-        return {k: v for k, v in profile.items() if k != PENDING_KEY}
+        return {k: v for k, v in profile.items() if k not in (PENDING_KEY, SKIPPED_KEY)}
 
     async def forget_details(self, user: UserRow, fields: tuple[str, ...]) -> None:
+        """Forget these details and that any of them was skipped: all are asked again."""
         async with self.service.store.transaction():
+            profile = await self.service.store.get_profile(user.id)
+            kept = [f for f in profile.get(SKIPPED_KEY, "").split() if f not in fields]
             for field in (*fields, PENDING_KEY):
                 await self.service.store.set_profile_field(user.id, field, None)
+            await self.service.store.set_profile_field(user.id, SKIPPED_KEY,
+                                                       " ".join(kept) or None)
 
     # -- the letter itself ---------------------------------------------------------------
     async def context(self, user: UserRow, letter_id: str) -> LetterContext:
@@ -234,7 +259,10 @@ class LetterDesk:
 
 
 def warm_up_fonts() -> threading.Thread:
-    """Load (on a new machine: build, ~12 s) the PDF font in the background at start-up.
+    """Load (on a new machine: build, ~12 s) the PDF font in the background at start-up, and
+    everything else a first letter loads: the templates compiled, the hyphenation patterns,
+    the dates' locale data and the DOCX styles (bench/letter_delivery.py: the first letter
+    after a start took 340 ms instead of 60 without this).
 
     Otherwise the first user who asks for a PDF waits for it. A failure here is only logged:
     the same error reaches that user's request, which answers it kindly.
@@ -242,9 +270,29 @@ def warm_up_fonts() -> threading.Thread:
     def work() -> None:
         try:
             prepare_fonts()
+            warm_up_letters()
         except Exception as error:  # noqa: BLE001 - logged; the PDF request reports it again
-            logger.warning("could not prepare the PDF font: %s", error)
+            logger.warning("could not prepare the letters: %s", error)
 
     thread = threading.Thread(target=work, name="font-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def warm_up_letters() -> None:
+    """Compile every letter template and render a short letter in each script and paper."""
+    from bot.documents.linebreak import prepare_hyphenation
+    from flows.letters import environment
+    from flows.loader import templates_dir
+
+    prepare_hyphenation("en")
+    env = environment(templates_dir().resolve())
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+    for language, text, paper in (("en", "Collector voicemail, November 28, 2026.", "Letter"),
+                                  ("zh-Hans", "催收电话，2026年11月28日。", "A4")):
+        doc = LetterDocument(title=text, language=language, body=f"# {text}\n{text}",
+                             closing=(TextBlock((text,)),), page_size=paper)
+        render_pdf(doc)
+        render_docx(doc)
+        write_date(dt.date(2026, 11, 28), language)

@@ -1,46 +1,33 @@
 """Turn a letter context into what users get: a text to paste, a PDF and a DOCX.
 
-The template gives the body; the evidence annex (the dated list of contacts) is added here,
-as a real table in the files and as a bullet list in the pasted text, because complaint web
-forms take text only.
+The template gives the body, bot/letters/layout.py the letter around it. The evidence annex
+(the dated list of contacts) is added after the body, as a real table in the files and as a
+plain list in the pasted text, because complaint web forms take text only. A letter with a
+``form:`` is pasted field by field, in the form's order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from babel import UnknownLocaleError
 
-from bot.documents import AnnexTable, LetterDocument, document_filename, render_docx, render_pdf
+from bot.documents import document_filename, render_docx, render_pdf
+from bot.documents.markup import plain_text
 from bot.letters.context import locale_of
-from flows.letters import BLANK, LetterContext, letter_of, render_letter_text
+from bot.letters.layout import (
+    annex_rows,
+    document_text,
+    formal_title,
+    letter_document,
+    signature_text,
+)
+from bot.letters.parties import party_fields
+from bot.letters.style import pick, style_for
+from flows.letterform import form_values
+from flows.letters import BLANK, LetterContext, environment, letter_of, render_letter_text
 from flows.pack import Pack
-
-
-@dataclass(frozen=True, slots=True)
-class _Words:
-    """Fixed words around a letter, in the letter's language."""
-
-    annex_title: str  # {count}
-    columns: tuple[str, str, str, str, str, str]
-    page_label: str
-    footer: str
-
-
-_WORDS = {
-    "zh-Hans": _Words("附件：联系记录（共 {count} 次）", ("日期", "时间", "方式", "号码", "对方", "经过"),
-                      "第 {page} 页，共 {pages} 页", "CallShield 草稿 — 不构成法律意见"),
-    "zh-Hant": _Words("附件：聯繫記錄（共 {count} 次）", ("日期", "時間", "方式", "號碼", "對方", "經過"),
-                      "第 {page} 頁，共 {pages} 頁", "CallShield 草稿 — 不構成法律意見"),
-    "en": _Words("Annex: record of contacts ({count})",
-                 ("Date", "Time", "Channel", "Number", "Who", "What happened"),
-                 "Page {page} of {pages}", "CallShield draft — not legal advice"),
-}
-T = TypeVar("T")
-_COLUMN_WIDTHS = (1.3, 0.75, 0.9, 1.4, 1.4, 3.6)
 
 _NOTES = {  # shown above the preview when the letter is not in the chat's language
     "en": "{title}: this draft is written in {language}, the language of the people who "
@@ -52,63 +39,61 @@ _NOTES = {  # shown above the preview when the letter is not in the chat's langu
 }
 
 
-def _pick(table: Mapping[str, T], language: str) -> T:
-    """The entry for a language, its Chinese script, or English."""
-    if language in table:
-        return table[language]
-    if language.startswith("zh"):
-        return table["zh-Hant" if "Hant" in language or language.endswith(("TW", "HK"))
-                     else "zh-Hans"]
-    return table["en"]
-
-
 def missing_fields(pack: Pack, letter_id: str, profile: Mapping[str, str]) -> list[str]:
-    """The letter's fields the user has not given (the bot asks for these, each skippable)."""
-    return [f for f in letter_of(pack, letter_id).fields if not (profile.get(f) or "").strip()]
-
-
-def _annex_rows(context: LetterContext) -> tuple[tuple[str, ...], ...]:
-    return tuple((i["date"], i["time"], i["channel"], i["number"], i["who"], i["what"])
-                 for i in context["incidents"])
-
-
-def letter_document(pack: Pack, letter_id: str, context: LetterContext,
-                    root: Path | None = None) -> LetterDocument:
-    """The letter as a document model for the PDF and DOCX renderers."""
-    language = context["letter"]["language"]
-    words = _pick(_WORDS, language)
-    rows = _annex_rows(context)
-    annex = AnnexTable(words.annex_title.format(count=len(rows)), words.columns, rows,
-                       _COLUMN_WIDTHS) if rows else None
-    return LetterDocument(
-        title=context["letter"]["title"], language=language,
-        body=render_letter_text(pack, letter_id, context, root), date_text=context["today"],
-        annex=annex, footer_note=words.footer, page_label=words.page_label,
-    )
+    """The letter's details the user has not given: their own (``fields:``), then the
+    addressee's (its ``addressee: ask:``). The bot asks for these, each skippable."""
+    letter = letter_of(pack, letter_id)
+    wanted = [*letter.fields, *party_fields(letter)]
+    return [f for f in wanted if not (profile.get(f) or "").strip()]
 
 
 def preview_text(pack: Pack, letter_id: str, context: LetterContext, chat_language: str,
                  root: Path | None = None) -> str:
-    """Plain text to read in the chat and paste into a web form, annex included.
+    """Plain text to read in the chat and paste into a web form, annex included: no markup.
 
     When the letter is not in the chat's language, one note in the chat's language first says
-    what the letter is and why it is written in the recipient's language.
+    what the letter is and why it is written in the recipient's language. A letter with a
+    ``form:`` gives the form's fields in order, each label on its own line above its text.
     """
     language = context["letter"]["language"]
+    letter = letter_of(pack, letter_id)
     parts: list[str] = []
     if chat_language != language:
-        title = pack.text(letter_of(pack, letter_id).title, chat_language)
+        title = pack.text(letter.title, chat_language)
         name = locale_of(language).get_display_name(locale_of(_pick_language(chat_language)))
-        parts.append(_pick(_NOTES, chat_language).format(title=title, language=name,
-                                                         blank=BLANK))
-    parts.append(render_letter_text(pack, letter_id, context, root).strip())
-    rows = _annex_rows(context)
+        parts.append(pick(_NOTES, chat_language).format(title=title, language=name,
+                                                        blank=BLANK))
+    if letter.form is not None:
+        parts += form_parts(pack, letter_id, context, root)
+    else:
+        parts.append(plain_text(render_letter_text(pack, letter_id, context, root)))
+        parts.append(signature_text(context))
+    rows = annex_rows(context)
     if rows:
-        words = _pick(_WORDS, language)
-        lines = [f"# {words.annex_title.format(count=len(rows))}"]
+        words = style_for(language)
+        lines = [words.annex_title.format(count=len(rows))]
         lines += ["- " + " | ".join(row) for row in rows]
         parts.append("\n".join(lines))
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(part.strip() for part in parts if part.strip()) + "\n"
+
+
+def form_parts(pack: Pack, letter_id: str, context: LetterContext,
+               root: Path | None = None) -> list[str]:
+    """The form's name, then each field as "label：" above its text (markup removed)."""
+    from flows.loader import templates_dir  # the loader imports flows.letters
+
+    letter = letter_of(pack, letter_id)
+    assert letter.form is not None
+    language = context["letter"]["language"]
+    style = style_for(language)
+    values = form_values(environment(Path(root or templates_dir()).resolve()), letter, context)
+    colon = "：" if language.startswith("zh") else ":"
+    parts = [style.form_intro.format(form=pack.text(letter.form.name, language))]
+    for field, value in zip(letter.form.fields, values, strict=True):
+        if field.block is not None and not value:
+            continue  # the template left this field out for this person (e.g. no loan of theirs)
+        parts.append(f"{pack.text(field.label, language)}{colon}\n{plain_text(value) or BLANK}")
+    return parts
 
 
 def _pick_language(language: str) -> str:
@@ -120,31 +105,35 @@ def _pick_language(language: str) -> str:
     return language
 
 
-def _party(context: LetterContext) -> str | None:
-    for value in (context["lender"], context["agency"]):
-        if value != BLANK:
-            return value
-    return None
-
-
 FORMATS = ("pdf", "docx")
 """The file formats a letter comes in: PDF to print or attach, DOCX to edit."""
 
 
+def file_stem(pack: Pack, letter_id: str) -> str:
+    """The letter's short file name: its ``file_name:``, else its id with hyphens."""
+    return letter_of(pack, letter_id).file_name or letter_id.replace("_", "-")
+
+
 def render_file(pack: Pack, letter_id: str, context: LetterContext, kind: str,
                 root: Path | None = None) -> tuple[str, bytes]:
-    """One file (``kind`` is "pdf" or "docx"), named like 投诉信-惠今金融-2026-11-28.pdf."""
+    """One file (``kind`` is "pdf" or "docx"), named like 报案材料-2026-11-28.pdf."""
     if kind not in FORMATS:
         raise ValueError(f"unknown letter format {kind!r}: use one of {', '.join(FORMATS)}")
     doc = letter_document(pack, letter_id, context, root)
     data = render_pdf(doc) if kind == "pdf" else render_docx(doc)
-    return document_filename(doc.title, _party(context), context["date"], kind), data
+    return document_filename(file_stem(pack, letter_id), None, context["date"], kind), data
 
 
 def render_files(pack: Pack, letter_id: str, context: LetterContext,
                  root: Path | None = None) -> list[tuple[str, bytes]]:
-    """The PDF and the DOCX, named like 投诉信-惠今金融-2026-11-28.pdf."""
+    """The PDF and the DOCX, with the same name but for the extension."""
     return [render_file(pack, letter_id, context, kind, root) for kind in FORMATS]
+
+
+def letter_text(pack: Pack, letter_id: str, context: LetterContext,
+                root: Path | None = None) -> str:
+    """The whole letter as plain text: sender, addressee, title, body, signature, annex."""
+    return document_text(letter_document(pack, letter_id, context, root))
 
 
 def write_letter_files(folder: Path, pack: Pack, letter_id: str, context: LetterContext,
@@ -158,3 +147,7 @@ def write_letter_files(folder: Path, pack: Pack, letter_id: str, context: Letter
         path.write_bytes(data)
         paths.append(path)
     return paths
+
+
+__all__ = ["FORMATS", "formal_title", "letter_document", "letter_text", "missing_fields",
+           "preview_text", "render_file", "render_files", "write_letter_files"]

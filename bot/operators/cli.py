@@ -87,7 +87,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _with_store(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        store = await open_store(settings.database, cache=False)
+        store = await open_store(settings.database, cache=False, keys=settings.keys,
+                                 retention=settings.retention)
     except StorageUnavailable as error:
         print(f"callshield: {error}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import datetime as dt
 import html
 from collections.abc import Mapping
 
-from bot.operators.samples import sample_letter
+from bot.operators.samples import sample_whole_letter
 from flows import Pack
 from flows.condwords import Words, describe
 from flows.graph import layers, mermaid, svg
@@ -173,7 +173,7 @@ class _Packet:
     def letter(self, letter_id: str) -> str:
         letter = self.pack.data.letters[letter_id]
         try:
-            sample = _e(sample_letter(self.pack, letter_id, self.lang))
+            sample = _e(sample_whole_letter(self.pack, letter_id))
         except LetterFailed as failed:
             sample = _e(f"this letter could not be rendered: {failed}")
         return (f"<div class='box'><h3><span class='id'>{_e(letter_id)}</span></h3>"

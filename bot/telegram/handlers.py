@@ -18,9 +18,11 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.letters.desk import LetterDesk
+from bot.safety import SafetyGate
 from bot.service import LOAD, GuidanceService, Turn
 from bot.telegram import render as r
 from bot.telegram.admin import AdminPanel
+from bot.telegram.safety_screens import KIND as SAFETY_KIND, SafetyScreens
 from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
 from bot.telegram.sender import Sender
 from bot.telegram.texts import LANGUAGES, language_from_code, t
@@ -44,6 +46,7 @@ class Channel:
         self.service = service
         self.letters = LetterScreens(LetterDesk(service))
         self.admin = admin  # /admin for CALLSHIELD_ADMINS only (bot/telegram/admin.py)
+        self.safety = SafetyScreens(SafetyGate(service), self.letters, self._resume_or_menu)
 
     # -- entry --------------------------------------------------------------------------
     async def on_update(self, update: Update, context: Context) -> None:
@@ -73,10 +76,14 @@ class Channel:
             return
         user = await self.service.user(str(chat.id), language=lang)
         context.chat_data["node"] = None
+        context.chat_data["locale"] = update.effective_user.language_code \
+            if update.effective_user else None  # guesses crisis lines before a region is set
         if update.callback_query is not None:
             await self.on_button(update, context, send, user)
         elif update.message is not None:
             await self.on_message(update.message, context, send, user)
+        elif update.edited_message is not None:  # only the safety gate reads an edit
+            await self.safety.screen(update.edited_message, context, send, user, edited=True)
 
     async def _not_private(self, update: Update, send: Sender, lang: str) -> None:
         if update.callback_query is not None:
@@ -87,6 +94,8 @@ class Channel:
     # -- messages -----------------------------------------------------------------------
     async def on_message(self, message: TgMessage, context: Context, send: Sender,
                          user: UserRow) -> None:
+        if await self.safety.screen(message, context, send, user):  # before anything else
+            return
         text = message.text
         if text is not None and text.startswith("/"):
             command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 \
@@ -153,6 +162,9 @@ class Channel:
         kind, _, rest = data.partition(":")
         pressed = query.message.message_id if query.message is not None else None
         lang = user.language
+        if kind == SAFETY_KIND:  # the crisis message's buttons: the place is kept
+            await self.safety.on_button(rest, context, send, user)
+            return
         if kind not in LETTER_KINDS:  # the user went elsewhere: typed text is no detail now
             await self.letters.stop_waiting(context, user)
         if kind == "j" and rest in self.service.packs:
@@ -198,7 +210,7 @@ class Channel:
         elif item == "interview":
             outs = await self._turn(context, user, events.Start())
         elif item == "rights":
-            outs = await self._rights(user)
+            outs = await self._rights(context, user)
         elif item == "letters":
             outs = await self.letters.menu(user)
         elif item == "unsafe":
@@ -217,10 +229,10 @@ class Channel:
                                                update_id=_HANDLING.get())
         if turn.state is not None and turn.state.path:
             context.chat_data["node"] = turn.state.path[-1]
-        outs = r.render(turn.replies)
         if any(isinstance(reply, Result) for reply in turn.replies):
-            outs.append(r.menu(user.language))
-        return outs
+            return await self.safety.with_preface(context, user, turn.replies, turn.state) + \
+                [r.menu(user.language)]
+        return r.render(turn.replies)
 
     async def _resume_or_menu(self, context: Context, user: UserRow) -> list[r.Out]:
         if self.service.pack_for(user) is None:
@@ -230,11 +242,13 @@ class Channel:
             return await self._turn(context, user, events.Repeat(), state=state)
         return [r.menu(user.language)]
 
-    async def _rights(self, user: UserRow) -> list[r.Out]:
+    async def _rights(self, context: Context, user: UserRow) -> list[r.Out]:
         result = await self.service.last_result(user)
         if result is None:
             return [r.Out(html.escape(t(user.language, "no_result"))), r.menu(user.language)]
-        return r.render([result]) + [r.menu(user.language)]
+        state = await self.service.state_of(user)
+        return await self.safety.with_preface(context, user, [result], state) + \
+            [r.menu(user.language)]
 
     async def _language(self, context: Context, send: Sender, user: UserRow, language: str,
                         pressed: int | None) -> None:

@@ -14,6 +14,7 @@ Whether a detail is awaited is kept in the profile (so it survives a restart) an
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 
@@ -22,7 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot.formatting import split_message
 from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterBroken, LetterDesk, Pending
-from bot.letters.words import detail_label, detail_prompt
+from bot.letters.words import delivery_note, detail_label, detail_prompt
 from bot.telegram import render as r
 from bot.telegram.sender import Sender
 from bot.telegram.texts import t
@@ -123,12 +124,14 @@ class LetterScreens:
         await self.desk.ask(user, letter, field)
         context.chat_data[_WAITING] = field is not None
         if field is not None:
-            return [self._ask_out(user, letter, field)]
+            return [self._ask_out(user, letter, field,
+                                  await self.desk.hint(user, letter, field))]
         return await self._preview(user, letter)
 
-    def _ask_out(self, user: UserRow, letter: str, field: str) -> r.Out:
+    def _ask_out(self, user: UserRow, letter: str, field: str,
+                 hint: str | None = None) -> r.Out:
         lang = user.language
-        text = t(lang, "detail_ask", prompt=detail_prompt(field, lang))
+        text = t(lang, "detail_ask", prompt=detail_prompt(field, lang, hint))
         skip = InlineKeyboardButton(t(lang, "b_skip"), callback_data=f"Ls:{letter}:{field}")
         return r.Out(html.escape(text), InlineKeyboardMarkup([[skip]]))
 
@@ -138,7 +141,8 @@ class LetterScreens:
             preview = await self.desk.preview(user, letter)
         except LetterBroken:  # logged by the desk; say what still works
             return [r.Out(html.escape(t(lang, "letter_failed")))] + await self.menu(user)
-        outs = [r.Out(t(lang, "letter_ready"))]
+        note = html.escape(delivery_note(lang, self._reviewed_on(user)))
+        outs = [r.Out(f"{t(lang, 'letter_ready')}\n\n{note}")]
         # split before escaping, with room to spare, so no cut falls inside an HTML entity
         outs += [r.Out(html.escape(part)) for part in split_message(preview.split("\n\n"),
                                                                      PREVIEW_PART)]
@@ -152,7 +156,15 @@ class LetterScreens:
         outs.append(r.Out(html.escape(t(lang, "letter_download")), InlineKeyboardMarkup(buttons)))
         return outs
 
+    def _reviewed_on(self, user: UserRow) -> dt.date:
+        pack = self.desk.service.pack_for(user)
+        assert pack is not None
+        return pack.data.pack.reviewed_on
+
     async def _send_file(self, send: Sender, user: UserRow, letter: str, kind: str) -> None:
+        """The file, its caption saying what it is and that it is not legal advice (with the
+        pack's review date): the letter itself carries no such note. A file that cannot be
+        made is said so, with the other format and the other letters offered."""
         try:
             name, data = await self.desk.file(user, letter, kind)
         except LetterBroken:  # logged by the desk; the text preview and the other format
@@ -167,6 +179,7 @@ class LetterScreens:
         pack = self.desk.service.pack_for(user)
         assert pack is not None
         title = pack.text(pack.data.letters[letter].title, user.language or "")
-        caption = html.escape(t(user.language, "letter_caption", title=title))
+        note = delivery_note(user.language, self._reviewed_on(user))
+        caption = html.escape(f"{title}\n\n{note}")
         await send.document(InputFile(data, filename=name), caption)
         logger.info("chat %s: letter sent (%s)", send.chat_id, kind)

@@ -36,8 +36,8 @@ def question_keyboard(q: Question) -> InlineKeyboardMarkup:
     rows: list[tuple[tuple[str, str], ...]] = [
         ((("\u2705 " if choice.selected else "") + choice.label, f"c:{q.node}:{choice.id}"),)
         for choice in q.choices]
-    if q.kind == "multi":
-        rows.append(((q.done_label or "Done", f"d:{q.node}"),))
+    if q.done_label:  # multi, tally and "here is what I understood" end with a Done button
+        rows.append(((q.done_label, f"d:{q.node}"),))
     nav = []
     if q.can_skip:
         nav.append((q.skip_label, f"k:{q.node}"))
@@ -57,11 +57,21 @@ def render(replies: tuple[Reply, ...] | list[Reply]) -> list[Out]:
             text = TONE_MARK.get(reply.tone, "") + html.escape(reply.text)
             out += [Out(part) for part in split_message(text.split("\n\n"), LIMIT)]
         elif isinstance(reply, Question):
-            out.append(Out(html.escape(reply.text)[:LIMIT], question_keyboard(reply)))
+            out.append(Out(question_text(reply), question_keyboard(reply)))
         elif isinstance(reply, Result):
             sections = result_sections(reply, escape=html.escape, bold=_bold)
             out += [Out(part) for part in split_message(sections, LIMIT)]
     return out
+
+
+def question_text(q: Question) -> str:
+    """The question, then how to answer it with buttons (the story and "what I understood"
+    say "tap"); a long text is cut before escaping, so no HTML entity is ever cut in two."""
+    hint = f"\n\n<i>{html.escape(q.tap_hint)}</i>" if q.tap_hint else ""
+    text = q.text
+    while len(html.escape(text)) + len(hint) > LIMIT:
+        text = text[: max(0, len(text) - (len(html.escape(text)) + len(hint) - LIMIT) - 1)] + "…"
+    return html.escape(text) + hint
 
 
 def menu(language: str | None) -> Out:

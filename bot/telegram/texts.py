@@ -11,6 +11,8 @@ LANGUAGE_NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "b_safe_continue": "I am safe now, continue",
+        "b_talk_now": "Talk to someone now",
         "greeting": "Hello. This is <b>CallShield</b>. It stands beside you when debt "
         "collectors call: it asks what happened, tells you which rules they may have broken, "
         "what to say, and where to complain.\n\nThis is general information, <b>not legal "
@@ -60,8 +62,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "form or an email. You can also try the other format, or choose another letter.",
         "settings": "Settings and privacy.\nLanguage: {lang_name}\nWhere: {jurisdiction}\n\n"
         "We store your answers, your reports, the details you give for letters and when you "
-        "used the bot. Never shared. "
+        "used the bot, encrypted and never shared. {retention} "
         "/export_my_data sends you a copy; /delete_my_data erases all of it.",
+        "retention_off": "We keep it until you delete it.",
+        "retention_days": "Reports are deleted {days} days after you make them, and answers "
+        "and letter details you have not changed for {days} days.",
         "s_language": "Language",
         "s_jurisdiction": "Change where",
         "s_export": "Export my data",
@@ -88,6 +93,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "jurisdiction_unknown": "Where is the lender or collector?",
     },
     "zh-Hans": {
+        "b_safe_continue": "我现在安全了，继续",
+        "b_talk_now": "现在就找人说说话",
         "greeting": "您好，这里是 <b>CallShield（来电护盾）</b>。遇到催收电话时，它陪在您身边："
         "询问发生了什么，告诉您对方可能违反了哪些规定、可以怎么说、可以向哪里投诉。\n\n"
         "这是一般信息，<b>不是法律意见</b>。\n\n我们会保存您的回答和记录，方便您以后继续。"
@@ -124,8 +131,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "letter_file_failed": "抱歉，这个文件暂时无法生成：是我们这边的错误，已记录（不含您的信息）。上面的信件文字仍然可用："
         "可以复制到网上表单或邮件里。您也可以试试另一种格式，或选择其他信件。",
         "settings": "设置与隐私。\n语言：{lang_name}\n地区：{jurisdiction}\n\n"
-        "我们保存您的回答、记录、为信件填写的信息和使用时间，绝不分享。/export_my_data 发送副本；"
-        "/delete_my_data 删除全部。",
+        "我们加密保存您的回答、记录、为信件填写的信息和使用时间，绝不分享。{retention}"
+        "/export_my_data 发送副本；/delete_my_data 删除全部。",
+        "retention_off": "数据会一直保存，直到您删除。",
+        "retention_days": "记录在提交 {days} 天后自动删除；"
+        "{days} 天未更改的回答和信件信息也会删除。",
         "s_language": "语言",
         "s_jurisdiction": "更改地区",
         "s_export": "导出我的数据",
@@ -148,6 +158,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "jurisdiction_unknown": "贷款方或催收方在哪里？",
     },
     "zh-Hant": {
+        "b_safe_continue": "我現在安全了，繼續",
+        "b_talk_now": "現在就找人說說話",
         "greeting": "您好，這裡是 <b>CallShield（來電護盾）</b>。遇到催收電話時，它陪在您身邊："
         "詢問發生了什麼，告訴您對方可能違反了哪些規定、可以怎麼說、可以向哪裡投訴。\n\n"
         "這是一般資訊，<b>不是法律意見</b>。\n\n我們會儲存您的回答和紀錄，方便您之後繼續。"
@@ -184,8 +196,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "letter_file_failed": "抱歉，這個檔案暫時無法產生：是我們這邊的錯誤，已記錄（不含您的資料）。上面的信件文字仍然可用："
         "可以複製到網上表單或郵件裡。您也可以試試另一種格式，或選擇其他信件。",
         "settings": "設定與隱私。\n語言：{lang_name}\n地區：{jurisdiction}\n\n"
-        "我們儲存您的回答、紀錄、為信件填寫的資料和使用時間，絕不分享。/export_my_data 傳送副本；"
-        "/delete_my_data 刪除全部。",
+        "我們加密儲存您的回答、紀錄、為信件填寫的資料和使用時間，絕不分享。{retention}"
+        "/export_my_data 傳送副本；/delete_my_data 刪除全部。",
+        "retention_off": "資料會一直保存，直到您刪除。",
+        "retention_days": "紀錄在提交 {days} 天後自動刪除；"
+        "{days} 天未更改的回答和信件資料也會刪除。",
         "s_language": "語言",
         "s_jurisdiction": "更改地區",
         "s_export": "匯出我的資料",
@@ -227,10 +242,29 @@ JURISDICTION_NAMES = {
 }
 
 
+_retention_days: int | None = None
+"""CALLSHIELD_RETENTION_DAYS, set once at start by the command line (bot/cli.py)."""
+
+
+def set_retention_days(days: int | None) -> None:
+    global _retention_days
+    _retention_days = days
+
+
+def retention_sentence(language: str | None) -> str:
+    """How long we keep what the user told us, in their language."""
+    days = _retention_days
+    return t(language, "retention_off") if days is None else t(
+        language, "retention_days", days=str(days))
+
+
 def t(language: str | None, key: str, **values: str) -> str:
-    """An interface string in the user's language (English when unknown)."""
+    """An interface string in the user's language (English when unknown). ``{retention}``
+    in a string is filled with :func:`retention_sentence`."""
     table = TEXTS.get(language or "en", TEXTS["en"])
     text = table.get(key) or TEXTS["en"][key]
+    if "{retention}" in text:
+        values.setdefault("retention", retention_sentence(language))
     return text.format(**values) if values else text
 
 

@@ -105,7 +105,8 @@ def test_fonts_and_language_are_set_on_the_normal_style(zh_docx: WordDocument) -
 
 def test_core_properties(zh_docx: WordDocument) -> None:
     props = zh_docx.core_properties
-    assert (props.title, props.language, props.author) == ("投诉信", "zh-Hans", "CallShield")
+    assert (props.title, props.language, props.author) == ("投诉信", "zh-Hans", "")
+    assert props.last_modified_by == ""  # nothing of the product in the file's properties
     assert props.comments == "CallShield 草稿——不构成法律意见"
 
 

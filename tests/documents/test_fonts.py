@@ -83,7 +83,7 @@ def test_every_character_embeds_the_full_fonts_glyph_and_width(text: str) -> Non
     full_glyphs = full_font().getGlyphSet()
     cmap = full_font().getBestCmap()
     top = font["top"]
-    shown = set(text + "字形1 / 1")
+    shown = set(text + "字形")  # a one-page letter has no page label
     assert set(font["text"].values()) == shown  # one code per character, each mapped back
     for code, char in font["text"].items():
         ours = outline(top.CharStrings, f"cid{code:05d}")
@@ -96,7 +96,8 @@ def test_every_character_embeds_the_full_fonts_glyph_and_width(text: str) -> Non
 def test_characters_sharing_a_glyph_keep_their_own_code() -> None:
     data = one_page("甲\u3000乙\u2003丙")
     font = embedded(data)
-    assert sorted(font["text"].values()) == sorted(set("字形1 / 甲\u3000乙\u2003丙"))
+    # fpdf2 always maps a space
+    assert sorted(font["text"].values()) == sorted(set("字形 甲\u3000乙\u2003丙"))
     assert "甲\u3000乙\u2003丙" in reader(data).pages[0].extract_text()
 
 

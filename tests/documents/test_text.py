@@ -103,3 +103,63 @@ def test_random_mixed_text_always_fits_and_loses_nothing_but_spaces() -> None:
         lines = wrap_line(text, one, width)
         assert all(len(line) <= width for line in lines), (text, width, lines)
         assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (text, width, lines)
+
+
+WORDS = ("voicemail", "collector", "communication", "harassment", "validation", "the", "a",
+         "creditor", "Recovery", "unemployment", "telephone", "I", "on", "debt")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_english_words_are_moved_or_hyphenated_never_cut(seed: int) -> None:
+    rng = random.Random(seed)
+    text = " ".join(rng.choice(WORDS) for _ in range(40))
+    width = rng.randint(6, 30)
+    lines = wrap_line(text, one, width)
+    assert all(len(line) <= width for line in lines), lines
+    words = text.split()
+    rebuilt: list[str] = []
+    split: set[int] = set()  # indexes of words broken across lines
+    for line in lines:  # a line ending in "-" (not in the text) continues its word
+        for part in line.split(" "):
+            if rebuilt and rebuilt[-1].endswith("\0"):
+                rebuilt[-1] = rebuilt[-1][:-1] + part
+                split.add(len(rebuilt) - 1)
+            else:
+                rebuilt.append(part)
+        if line.endswith("-"):
+            rebuilt[-1] = rebuilt[-1][:-1] + "\0"
+    assert rebuilt == words  # every break inside a word carries a hyphen
+    assert all(len(words[index]) > width for index in split)  # only words wider than a line
+
+
+def test_a_word_too_wide_for_a_table_cell_breaks_at_a_hyphenation_point() -> None:
+    assert wrap_line("Voicemail", one, 7) == ["Voice-", "mail"]  # not "Voicema" / "il"
+    assert wrap_line("我收到voicemail了", one, 7, "zh-Hans") == ["我收到", "voice-", "mail了"]
+
+
+def test_urls_codes_and_numbers_are_never_given_a_hyphen() -> None:
+    url = "https://www.consumerfinance.gov/complaint/"
+    lines = wrap_line(url, one, 20)
+    assert "".join(lines) == url and all(len(line) <= 20 for line in lines)
+    assert lines[0] == "https://www." and not any(line.endswith("-") for line in lines[:1])
+    assert wrap_line("AC-77120-XYZ", one, 8) == ["AC-", "77120-", "XYZ"]  # at its own hyphens
+    number = "13800138000138"
+    assert wrap_line(f"号码{number}", one, 16, "zh-Hans") == [f"号码{number}"]
+    assert wrap_line(number, one, 8) == ["13800138", "000138"]  # wider than a line: cut
+
+
+def test_no_word_is_cut_in_a_rendered_annex() -> None:
+    from bot.documents import AnnexTable, LetterDocument, render_pdf
+
+    from .pdf_inspect import text_runs
+
+    rows = tuple((f"December {i + 1}, 2026", "11:10 PM", "Voicemail", "(800) 555-0199",
+                  "Swift Recovery LLC", "Left a voicemail threatening a lawsuit")
+                 for i in range(3))
+    annex = AnnexTable("Annex", ("Date", "Time", "Channel", "Number", "Who", "What"), rows,
+                       (1.2, 0.8, 0.7, 1.4, 1.4, 3.6))
+    doc = LetterDocument(title="Letter", language="en", body="Text.", annex=annex,
+                         page_size="Letter")
+    shown = [run.text.strip() for run in text_runs(render_pdf(doc))]
+    assert "Voicema" not in shown and "il" not in shown
+    assert all(not text.endswith(("Voicema", "Recove")) for text in shown), shown

@@ -25,6 +25,7 @@ pack:
   reviewed_on: 2026-11-20
   reviewed_by: tests
   timezone: {timezone}
+  official_domains: [consumerfinance.gov, ecfr.gov, mass.gov]
   start: {start}
   disclaimer: Not legal advice.
 safety:

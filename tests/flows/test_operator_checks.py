@@ -11,7 +11,16 @@ import pytest
 from flows import inspect_pack
 from flows.issues import PackIssue
 from flows.letterchecks import LetterFailed
-from flows.letters import render_letter_text
+from flows.letters import (
+    CONTEXT_KEYS,
+    DICT_KEYS,
+    CitationContext,
+    EnclosureContext,
+    FindingContext,
+    IncidentContext,
+    PublicOrderGroup,
+    render_letter_text,
+)
 from flows.lettersamples import sample_contexts
 from tests.flows.packkit import END, write_pack
 
@@ -56,16 +65,17 @@ ok:
 
 SOURCES = """\
 citations:
-  civil: {law: Civil Code, article: Art. 1, effective: 2021-01-01, url: "https://gov.example/c",
-          confidence: verified-from-source}
-  revised: {law: Revised Act, article: Art. 50, effective: 2027-01-01,
-            url: "https://gov.example/r", confidence: secondary}
+  civil: {law: Civil Code, article: Art. 1, kind: statute, effective: 2021-01-01,
+          url: "https://www.ecfr.gov/c", confidence: verified-from-source}
+  revised: {law: Revised Act, article: Art. 50, kind: statute, effective: 2027-01-01,
+            url: "https://www.ecfr.gov/r", confidence: verified-from-source}
 advice:
   say_stop: {kind: say, text: Stop calling.}
 channels:
   police: {name: Police, contact: "110"}
 letters:
-  complaint: {title: Complaint, template: kit/complaint.txt.j2, language: en}
+  complaint: {title: Complaint, template: kit/complaint.txt.j2, language: en,
+              formal_title: Complaint, addressee: {type: collector}}
 """
 
 
@@ -233,6 +243,29 @@ def test_samples_vary_every_option_of_the_facts_a_template_tests(tmp_path: Path,
     assert any(c["findings"] and c["incidents"] for c in cases.values())
     assert any(not c["findings"] and not c["incidents"] for c in cases.values())
     assert all(c["public_order_article"] for c in cases.values())
+
+
+def test_sample_contexts_have_exactly_the_keys_real_contexts_have(
+        tmp_path: Path, templates: Path) -> None:
+    """A key the samples have and real letters lack (or the other way) would let a template
+    pass the validator and fail for a user, or fail the validator for nothing."""
+    folder = write_pack(tmp_path / "k", NODES, start="caller",
+                        extra=SOURCES + rule("{fact: caller, equals: agency}"))
+    pack, _ = inspect_pack(folder, templates)
+    assert pack is not None
+    items = {"findings": FindingContext, "incidents": IncidentContext,
+             "enclosures": EnclosureContext, "public_order_article": PublicOrderGroup}
+    for case, context in sample_contexts(pack.data, "complaint", {"caller", "when"}):
+        assert set(context) == CONTEXT_KEYS, case
+        for key, keys in DICT_KEYS.items():
+            assert set(context[key]) == keys, (case, key)
+        for key, typed in items.items():
+            for item in context[key]:
+                assert set(item) == set(typed.__annotations__), (case, key)
+        for finding in context["findings"]:
+            for citation in finding["citations"]:
+                assert set(citation) == set(CitationContext.__annotations__), case
+        assert context["addressee"]["type"] == "collector", case  # the letter's own addressee
 
 
 def test_a_letter_failing_at_run_time_names_template_line_and_class_only(

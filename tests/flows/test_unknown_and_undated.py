@@ -53,15 +53,18 @@ rules:
 citations:
   dated:
     law: Regulation F
+    kind: regulation
     article: 12 CFR 1006.14(b)
     effective: 2021-11-30
     url: https://www.consumerfinance.gov/rules-policy/regulations/1006/14/
     confidence: verified-from-source
   undated:
     law: A state regulation
+    kind: regulation
     article: Sec. 7.04(1)(f)
-    url: https://example.org/7-04
-    confidence: secondary
+    undated_reason: the state's page gives no in-force date for this section
+    url: https://www.mass.gov/regulations/940-CMR-7-00
+    confidence: verified-from-source
 """
 
 
@@ -95,7 +98,7 @@ def test_a_citation_without_a_date_shows_none(pack: Pack) -> None:
     assert citation_line(dated, found).splitlines()[0] == \
         "Regulation F 12 CFR 1006.14(b) (in force since 2021-11-30)"
     assert citation_line(undated, found).splitlines()[0] == \
-        "A state regulation Sec. 7.04(1)(f) — as reported by secondary sources"
+        "A state regulation Sec. 7.04(1)(f)"
 
 
 def test_unknown_text_is_only_for_questions_and_in_every_language(tmp_path: Path) -> None:

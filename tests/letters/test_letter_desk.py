@@ -14,12 +14,12 @@ import pytest
 from bot.letters.desk import MAX_DETAIL, PENDING_KEY, DetailRejected, LetterDesk, Pending
 from bot.letters.words import DETAILS
 from bot.service import GuidanceService
-from flows import Pack
+from flows import Pack, load_pack
 from flows.letters import BLANK, SENDER_FIELDS
+from flows.schema import ADDRESSEE_TYPES
 from storage import NewIncident, open_store
-from tests.documents.pdf_inspect import page_texts, squash
-from flows import load_pack
 from tests.conftest import ROOT
+from tests.documents.pdf_inspect import page_texts, squash
 from tests.letters.conftest import TEMPLATES
 
 NOW = dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.UTC)  # 23:00 in Shanghai
@@ -54,9 +54,10 @@ async def user_with_report(desk: LetterDesk, pack: Pack):  # type: ignore[no-unt
     return user
 
 
-def test_every_sender_field_is_worded_in_every_language() -> None:
+def test_every_sender_and_addressee_detail_is_worded_in_every_language() -> None:
+    parties = {f"{kind}_{detail}" for kind in ADDRESSEE_TYPES for detail in ("name", "address")}
     for table in DETAILS.values():
-        assert set(table) == set(SENDER_FIELDS)
+        assert set(table) == set(SENDER_FIELDS) | parties
         assert all(label and prompt for label, prompt in table.values())
 
 
@@ -76,7 +77,7 @@ async def test_details_are_asked_in_order_skipped_once_and_kept(desk: LetterDesk
     user = await user_with_report(desk, cn_pack)
     assert await desk.has_reports(user)
     fields = desk.fields(user, "police_report")
-    assert fields == tuple(cn_pack.data.letters["police_report"].fields)
+    assert fields == (*cn_pack.data.letters["police_report"].fields, "police_name")
     first = await desk.next_detail(user, "police_report")
     assert first == fields[0]
     await desk.ask(user, "police_report", first)
@@ -117,9 +118,9 @@ async def test_preview_and_files_from_storage(desk: LetterDesk, cn_pack: Pack,
     assert preview.startswith("Police report")  # the English note comes first for an en chat
     assert "惠今金融" in preview and "张三" in preview
     name, pdf = await desk.file(user, "police_report", "pdf")
-    assert name.endswith("-2026-11-28.pdf") and "惠今金融" in name
+    assert name == "报案材料-2026-11-28.pdf"  # short, and never what the user typed
     text = "".join(page_texts(pdf))
-    assert "张三" in text and "2026-11-2722:30" in text  # annex row: local date and time
+    assert "张三" in text and "2026年11月27日22:30" in text  # annex row: local date and time
     paths = await desk.write(user, "police_report", tmp_path / "out")
     assert [p.suffix for p in paths] == [".pdf", ".docx"] and all(p.stat().st_size for p in paths)
     body = squash("\n".join(p.text for p in docx.Document(io.BytesIO(paths[1].read_bytes()))
@@ -164,3 +165,40 @@ async def test_a_letter_is_dated_in_the_users_own_time_zone(tmp_path: Path) -> N
         assert (await desk.context(user, letter))["date"] == "2026-11-28"
     finally:
         await store.close()
+
+
+async def test_a_skipped_detail_is_not_asked_for_the_next_letter(desk: LetterDesk,
+                                                                 cn_pack: Pack) -> None:
+    user = await user_with_report(desk, cn_pack)
+    first = await desk.next_detail(user, "police_report")
+    assert first == "full_name"
+    await desk.give(user, Pending("police_report", "full_name"), "张三")
+    await desk.skip(user, Pending("police_report", "id_number"))  # not for a collector's eyes
+    asked = []
+    field = await desk.next_detail(user, "regulator_complaint")
+    while field is not None:
+        asked.append(field)
+        field = await desk.skip(user, Pending("regulator_complaint", field))
+    assert "id_number" not in asked and "full_name" not in asked  # given or skipped: not again
+    assert asked[-2:] == ["regulator_name", "regulator_address"]  # the addressee's, last
+    assert await desk.next_detail(user, "regulator_complaint") is None
+    assert "letter_skipped" not in await desk.details(user)  # bookkeeping is not a detail
+    await desk.forget_details(user, desk.fields(user, "regulator_complaint"))  # re-enter
+    assert await desk.next_detail(user, "regulator_complaint") == "full_name"
+
+
+async def test_the_addressees_name_from_the_report_is_offered_and_used(
+        desk: LetterDesk, cn_pack: Pack) -> None:
+    from bot.letters.words import detail_prompt
+
+    user = await user_with_report(desk, cn_pack)
+    assert await desk.hint(user, "lender_complaint", "lender_name") == "惠今金融"
+    assert await desk.hint(user, "lender_complaint", "lender_address") is None
+    assert "惠今金融" in detail_prompt("lender_name", "zh-Hans", "惠今金融")
+    await desk.skip(user, Pending("lender_complaint", "lender_name"))
+    context = await desk.context(user, "lender_complaint")
+    assert context["addressee"]["name"] == "惠今金融"  # skipped: the report's name
+    await desk.service.store.set_profile_field(user.id, "lender_name", "惠今金融信息服务有限公司")
+    context = await desk.context(user, "lender_complaint")
+    assert context["addressee"]["name"] == "惠今金融信息服务有限公司"
+    assert context["addressee"]["address"] == BLANK

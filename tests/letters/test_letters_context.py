@@ -19,8 +19,8 @@ def test_counts_from_the_incident_list(cn_pack: Pack) -> None:
     rows.append(make_incident(9, cn_pack, None))
     counts = build_context(cn_pack, "regulator_complaint", incidents=rows, today=TODAY)["counts"]
     assert counts == {"total": 6, "dated": 5, "busiest_7_days": 3, "at_night": 2,
-                      "outside_8_to_21": 3, "third_parties": 1, "first": "2026-03-01",
-                      "last": "2026-03-20"}
+                      "outside_8_to_21": 3, "third_parties": 1, "first": "2026年3月1日",
+                      "last": "2026年3月20日"}
 
 
 def test_incidents_are_dated_in_local_time_oldest_first(cn_pack: Pack) -> None:
@@ -28,8 +28,8 @@ def test_incidents_are_dated_in_local_time_oldest_first(cn_pack: Pack) -> None:
     rows.append(make_incident(7, cn_pack, None, caller=None, story=None, channel=None))
     incidents = build_context(cn_pack, "police_report", incidents=rows, today=TODAY)["incidents"]
     assert [(i["date"], i["time"], i["channel"]) for i in incidents] == [
-        ("2025-12-31", "23:10", "电话"), ("2026-01-02", "07:40", "短信"),
-        ("2026-11-27", "14:30", "电话"), (BLANK, BLANK, BLANK)]
+        ("2025年12月31日", "23:10", "电话"), ("2026年1月2日", "07:40", "短信"),
+        ("2026年11月27日", "14:30", "电话"), (BLANK, BLANK, BLANK)]
     assert incidents[1]["who"] == "速达催收 / 惠今金融"
     assert incidents[3]["number"] == BLANK and incidents[3]["what"] == BLANK
 
@@ -47,8 +47,8 @@ def test_public_order_article_follows_the_date_of_each_contact(cn_pack: Pack) ->
     groups = build_context(cn_pack, "police_report", incidents=rows,
                            today=TODAY)["public_order_article"]
     assert [(g["article"], g["count"], g["first"], g["last"], g["no_contact_order"])
-            for g in groups] == [("第四十二条", 1, "2025-12-31", "2025-12-31", False),
-                                 ("第五十条", 2, "2026-01-01", "2026-02-03", True)]
+            for g in groups] == [("第四十二条", 1, "2025年12月31日", "2025年12月31日", False),
+                                 ("第五十条", 2, "2026年1月1日", "2026年2月3日", True)]
     assert groups[1]["confidence"] == "secondary"  # cn_law.md §2 tags the new text so
 
 
@@ -63,9 +63,8 @@ def test_findings_cover_every_reported_incident_most_serious_first(cn_pack: Pack
                             incidents=sample_incidents(cn_pack), today=TODAY)
     findings = context["findings"]
     assert [f["rule"] for f in findings] == ["third_parties", "night"]
-    secondary = findings[1]["citations"][1]
-    assert secondary["confidence"] == "secondary" and secondary["reported"] == "据二手资料报道"
-    assert findings[0]["citations"][0]["reported"] == ""
+    assert all(c["confidence"] == "verified-from-source" for f in findings
+               for c in f["citations"])
     assert findings[0]["title"] == "联系了借款人以外的人"  # the letter's language, not the chat's
     # jail_threat holds too, but cites nothing; night offers no lender_complaint
     lender = build_context(cn_pack, "lender_complaint", incidents=sample_incidents(cn_pack),
@@ -113,7 +112,8 @@ def test_sender_fields_missing_are_blanks_and_text_is_one_line(cn_pack: Pack) ->
     context = build_context(cn_pack, "police_report", today=TODAY,
                             profile={"full_name": " 张三\n# 标题 ", "phone": ""})
     assert context["sender"] == {"full_name": "张三 # 标题", "id_number": BLANK,
-                                 "address": BLANK, "phone": BLANK, "loan_number": BLANK}
+                                 "address": BLANK, "phone": BLANK, "loan_number": BLANK,
+                                 "city": BLANK}
     assert (context["lender"], context["agency"]) == (BLANK, BLANK)
     assert context["letter"]["recipient"] == "________派出所"
 
@@ -123,13 +123,42 @@ def test_dates_are_written_in_the_letter_language(cn_pack: Pack, us_pack: Pack) 
     assert build_context(us_pack, "cfpb_narrative", today=TODAY)["today"] == "November 28, 2026"
 
 
+def test_every_date_of_a_letter_is_written_one_way(us_pack: Pack) -> None:
+    context = build_context(us_pack, "cfpb_narrative", incidents=sample_incidents(us_pack),
+                            today=TODAY)
+    dates = [context["today"], context["counts"]["first"], context["counts"]["last"],
+             *(i["date"] for i in context["incidents"])]
+    assert dates == ["November 28, 2026", "December 31, 2025", "November 27, 2026",
+                     "December 31, 2025", "January 2, 2026", "November 27, 2026"]
+    assert [i["time"] for i in context["incidents"]] == ["11:10 PM", "7:40 AM", "2:30 PM"]
+
+
+def test_the_addressee_is_what_the_user_gave_else_the_report(us_pack: Pack) -> None:
+    rows = sample_incidents(us_pack)
+    context = build_context(us_pack, "validation_request", incidents=rows, today=TODAY)
+    assert context["addressee"] == {"type": "collector", "name": "Swift Recovery LLC",
+                                    "address": BLANK}
+    given = {"collector_name": " Swift  Recovery, LLC ", "collector_address": "PO Box 1"}
+    context = build_context(us_pack, "validation_request", incidents=rows, profile=given,
+                            today=TODAY)
+    assert context["addressee"] == {"type": "collector", "name": "Swift Recovery, LLC",
+                                    "address": "PO Box 1"}
+    assert context["enclosures"] == [{"name": "Record of contacts", "sha256": ""}]
+    context = build_context(us_pack, "validation_request", today=TODAY,
+                            attachments=[("call log.png", "ab" * 32)])
+    assert context["enclosures"] == [{"name": "call log.png", "sha256": "ab" * 32}]
+
+
 def test_missing_fields_are_the_letters_fields_not_given(cn_pack: Pack) -> None:
     assert missing_fields(cn_pack, "police_report", {}) == ["full_name", "id_number", "phone",
-                                                            "address"]
-    assert missing_fields(cn_pack, "police_report", PROFILES["cn"]) == []
+                                                            "address", "police_name",
+                                                            "police_address"]
+    assert missing_fields(cn_pack, "police_report", {**PROFILES["cn"], "police_name": "x",
+                                                     "police_address": "y"}) == []
     assert missing_fields(cn_pack, "report_12321", {"full_name": "张三", "phone": "  "}) == \
         ["phone"]
-    assert set(SENDER_FIELDS) == {"full_name", "id_number", "address", "phone", "loan_number"}
+    assert set(SENDER_FIELDS) == {"full_name", "id_number", "address", "phone", "loan_number",
+                                  "city"}
 
 
 def test_a_saved_state_of_another_pack_version_is_not_trusted(cn_pack: Pack) -> None:

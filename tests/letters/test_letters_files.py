@@ -16,8 +16,13 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from bot.letters import build_context, letter_document, preview_text, render_files
-from bot.letters import write_letter_files
+from bot.letters import (
+    build_context,
+    letter_document,
+    preview_text,
+    render_files,
+    write_letter_files,
+)
 from flows import Pack
 from flows.letters import BLANK, LetterContext
 from tests.letters.conftest import PROFILES, TEMPLATES, TODAY, make_incident, sample_incidents
@@ -87,8 +92,9 @@ def police(cn_pack: Pack) -> tuple[LetterContext, list[tuple[str, bytes]]]:
 
 
 def test_files_have_readable_names(police: tuple[LetterContext, list[tuple[str, bytes]]]) -> None:
-    assert [name for name, _ in police[1]] == ["报案材料-惠今金融-2026-11-28.pdf",
-                                               "报案材料-惠今金融-2026-11-28.docx"]
+    # short, the same for both formats, never the user's own words (the company they typed)
+    assert [name for name, _ in police[1]] == ["报案材料-2026-11-28.pdf",
+                                               "报案材料-2026-11-28.docx"]
 
 
 def test_pdf_holds_company_headings_and_annex_rows(
@@ -96,14 +102,16 @@ def test_pdf_holds_company_headings_and_annex_rows(
     text = squash("".join(pdf_pages(police[1][0][1])))
     for needle in ["报案材料", "惠今金融", "速达催收", "报案人", "事发时施行的法律规定",
                    "第四十二条", "第五十条", "禁止接触", "附件：联系记录（共3次）",
-                   "2025-12-31", "23:10", "给我母亲发短信，说我欠钱不还", "+861710000111",
-                   "第1页，共", "CallShield草稿—不构成法律意见"]:
+                   "2025年12月31日", "23:10", "给我母亲发短信，说我欠钱不还", "+861710000111",
+                   "第1页，共", "报案人：张三", "报案人（签名）：________", "姓名：张三",
+                   "日期：2026年11月28日", "附件：1.联系记录"]:
         assert squash(needle) in text, needle
+    assert "CallShield" not in text  # nothing of the product on the letter
 
 
 def test_docx_holds_the_same(police: tuple[LetterContext, list[tuple[str, bytes]]]) -> None:
     text = squash(docx_text(police[1][1][1]))
-    for needle in ["惠今金融", "事发时施行的法律规定", "第五十条", "2026-01-02", "07:40", "短信",
+    for needle in ["惠今金融", "事发时施行的法律规定", "第五十条", "2026年1月2日", "07:40", "短信",
                    "给我母亲发短信，说我欠钱不还", "打到我单位前台"]:
         assert needle in text, needle
 
@@ -112,11 +120,10 @@ def test_an_english_letter_has_english_page_labels(us_pack: Pack) -> None:
     context = build_context(us_pack, "validation_request", incidents=sample_incidents(us_pack),
                             profile=PROFILES["us"], today=TODAY)
     doc = letter_document(us_pack, "validation_request", context, TEMPLATES)
-    assert (doc.page_label, doc.footer_note) == ("Page {page} of {pages}",
-                                                 "CallShield draft — not legal advice")
+    assert (doc.page_label, doc.footer_note) == ("Page {page} of {pages}", "")
     assert doc.annex is not None and doc.annex.columns[-1] == "What happened"
     files = dict(render_files(us_pack, "validation_request", context, TEMPLATES))
-    name = "Request for more information about a debt-Acme Lending-2026-11-28.pdf"
+    name = "validation-request-2026-11-28.pdf"
     text = squash("".join(pdf_pages(files[name])))
     assert squash("15 U.S.C. § 1692g(b)") in text and "Page1of" in text
 
@@ -153,7 +160,7 @@ def test_preview_explains_a_chinese_letter_in_the_chat_language(cn_pack: Pack) -
     english = preview_text(cn_pack, "pipl_request", context, "en", TEMPLATES)
     first = english.split("\n\n")[0]
     assert first.startswith("Personal information request: this draft is written in Chinese")
-    assert "- 2026-11-27 | 14:30 | 电话 | +86 171 0000 1111" in english  # the annex, as text
+    assert "- 2026年11月27日 | 14:30 | 电话 | +86 171 0000 1111" in english  # the annex, as text
     chinese = preview_text(cn_pack, "pipl_request", context, "zh-Hans", TEMPLATES)
     assert chinese == english.split("\n\n", 1)[1]  # no note when the chat reads the letter
 
@@ -163,6 +170,5 @@ def test_console_writes_the_files(cn_pack: Pack, tmp_path: Path) -> None:
                             profile=PROFILES["cn"], today=TODAY)
     paths = write_letter_files(tmp_path / "letters", cn_pack, "report_12321", context,
                                TEMPLATES)
-    assert [p.name for p in paths] == ["12321举报-惠今金融-2026-11-28.pdf",
-                                       "12321举报-惠今金融-2026-11-28.docx"]
+    assert [p.name for p in paths] == ["12321举报-2026-11-28.pdf", "12321举报-2026-11-28.docx"]
     assert all(p.read_bytes()[:4] in (b"%PDF", b"PK\x03\x04") for p in paths)

@@ -42,17 +42,24 @@ def test_a_changed_template_or_a_new_letter_fails_until_its_golden_is_written(
     (templates / "demo" / "complaint.zh-Hans.txt.j2").write_text(
         source.read_text(encoding="utf-8") + "\n附言：谢谢。\n", encoding="utf-8")
     code, out = cli("flows", "goldens", "demo")
-    assert code == 1 and "differs from its golden text" in out
+    assert code == 1 and "differs from its golden letter text" in out
     code, out = cli("flows", "test", "demo", "--walks", "5")
-    assert code == 1 and "differs from its golden text" in out  # the gate of flows test
+    assert code == 1 and "differs from its golden preview text" in out  # flows test
     (templates / "demo" / "second.txt.j2").write_text("{{ letter.title }}\n", encoding="utf-8")
     edit(packs / "demo" / "rules.yaml", "letters:\n", "letters:\n  second:\n    title: "
          "{en: Second, zh-Hans: 第二封}\n    template: demo/second.txt.j2\n    language: en\n")
     edit(packs / "demo" / "rules.yaml", "letters: [complaint]", "letters: [complaint, second]")
     code, out = cli("flows", "goldens", "demo")
-    assert code == 1 and "letter 'second' has no golden text" in out
+    assert code == 1 and "letter 'second' has no golden letter text" in out
+    assert "letter 'second' has no golden preview text" in out
     code, out = cli("flows", "goldens", "demo", "--update")
-    assert code == 0 and "second.txt" in out and "complaint.txt" in out
+    assert code == 0 and "second.en.letter.txt" in out and "second.en.preview.txt" in out
+    assert "complaint.zh-Hans.letter.txt" in out
     assert cli("flows", "goldens", "demo")[0] == 0
-    assert (packs / "demo" / "tests" / "letters" / "second.txt").read_text().startswith(
-        "Second\n\n# Annex: record of contacts (3)")
+    golden = packs / "demo" / "tests" / "letters"
+    assert (golden / "second.en.preview.txt").read_text().startswith(
+        "Second\n\nJane Doe\nNovember 28, 2026\n\nAnnex: record of contacts (3)")
+    assert "Second" in (golden / "second.en.letter.txt").read_text()
+    (golden / "old.en.letter.txt").write_text("a letter that is gone\n", encoding="utf-8")
+    code, out = cli("flows", "goldens", "demo")
+    assert code == 1 and "old.en.letter.txt belongs to no letter of 'demo'" in out

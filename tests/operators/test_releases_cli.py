@@ -84,7 +84,7 @@ def test_diff_reads_as_rules_citations_and_letters_between_two_releases(
          "when: {fact: count, gte: 8}")
     edit(packs / "demo" / "rules.yaml", "effective: 2021-01-01", "effective: 2021-01-02")
     code, out = cli("packs", "publish", "demo", "--by", "Ann", "--reviewed-by", "Bob", *WALKS)
-    assert code == 1 and "letter 'complaint' differs from its golden text" in out  # the date
+    assert code == 1 and "letter 'complaint' differs from its golden letter text" in out  # the date
     assert cli("flows", "goldens", "demo", "--update")[0] == 0  # (read, then commit it)
     assert cli("packs", "publish", "demo", "--by", "Ann", "--reviewed-by", "Bob", *WALKS)[0] == 0
     code, out = cli("packs", "diff", "demo@1", "demo@2")

@@ -1,4 +1,8 @@
-"""Fixtures for storage tests: real SQLite files under tmp_path, no mocks."""
+"""Fixtures for storage tests: real SQLite files under tmp_path, no mocks.
+
+Personal values are sealed on disk (storage/sealing.py); a test reading the raw file opens
+them with ``opened`` and the key file the store generated next to the database.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from storage import SQLiteStore, open_store
+from storage.crypto import Keyring
+from storage.keys import KeyConfig, read_key_file
+from storage.sealing import Sealer
 
 
 @pytest.fixture
@@ -39,5 +46,16 @@ def count(raw: sqlite3.Connection) -> Callable[..., int]:
 
     def run(sql: str, *params: object) -> int:
         return int(raw.execute(sql, params).fetchone()[0])
+
+    return run
+
+
+@pytest.fixture
+def opened(db_path: Path) -> Callable[..., str | None]:
+    """opened(column, stored, *owners): the plain text of a value read from the raw file."""
+
+    def run(column: str, stored: object, *owners: object) -> str | None:
+        keys = read_key_file(KeyConfig().file_for(db_path))
+        return Sealer(Keyring(keys)).open(column, stored, *owners)
 
     return run

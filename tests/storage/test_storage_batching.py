@@ -8,6 +8,7 @@ import pytest
 
 from storage import SQLiteStore, UnknownUser
 from storage.batching import _multi_row
+from storage.sealing import STATE
 
 
 async def traced(store: SQLiteStore) -> list[str]:
@@ -20,14 +21,15 @@ async def traced(store: SQLiteStore) -> list[str]:
 
 
 async def test_concurrent_saves_are_each_committed_before_returning(
-        store: SQLiteStore, raw: sqlite3.Connection) -> None:
+        store: SQLiteStore, raw: sqlite3.Connection, opened) -> None:
     users = [await store.get_or_create_user("telegram", str(n)) for n in range(40)]
 
     async def save(user_id: int) -> None:
         await store.save_conversation(user_id, f'{{"u": {user_id}}}', "p", "1")
         # another connection already sees it: committed, not merely queued
-        assert raw.execute("SELECT state_json FROM conversations WHERE user_id = ?",
-                           (user_id,)).fetchone() == (f'{{"u": {user_id}}}',)
+        [stored] = raw.execute("SELECT state_json FROM conversations WHERE user_id = ?",
+                               (user_id,)).fetchone()
+        assert opened(STATE, stored, user_id) == f'{{"u": {user_id}}}'  # sealed on disk
 
     seen = await traced(store)
     await asyncio.gather(*(save(u.id) for u in users))
@@ -84,7 +86,8 @@ async def test_one_bad_row_fails_only_its_own_caller(store: SQLiteStore,
 
 
 async def test_a_cancelled_caller_still_gets_its_row_written(store: SQLiteStore,
-                                                             raw: sqlite3.Connection) -> None:
+                                                             raw: sqlite3.Connection,
+                                                             opened) -> None:
     user = await store.get_or_create_user("telegram", "1")
     task = asyncio.create_task(store.save_conversation(user.id, '{"n": 1}', "p", "1"))
     await asyncio.sleep(0)  # queued
@@ -95,4 +98,5 @@ async def test_a_cancelled_caller_still_gets_its_row_written(store: SQLiteStore,
         if raw.execute("SELECT COUNT(*) FROM conversations").fetchone() == (1,):
             break
         await asyncio.sleep(0.01)
-    assert raw.execute("SELECT state_json FROM conversations").fetchone() == ('{"n": 1}',)
+    [stored] = raw.execute("SELECT state_json FROM conversations").fetchone()
+    assert opened(STATE, stored, user.id) == '{"n": 1}'

@@ -14,6 +14,7 @@ import pytest
 
 from storage import SQLiteStore, open_store
 from storage.cache import Lru
+from storage.sealing import PROFILE_VALUE, STATE
 
 
 class Boom(Exception):
@@ -103,7 +104,7 @@ async def test_a_user_created_meanwhile_by_another_writer_is_returned(
 
 
 async def test_profiles_are_cached_and_kept_current(cached: SQLiteStore,
-                                                    raw: sqlite3.Connection) -> None:
+                                                    raw: sqlite3.Connection, opened) -> None:
     user = await cached.get_or_create_user("telegram", "1")
     await cached.set_profile_field(user.id, "full_name", "Li Hua")
     trace = await Traced().attach(cached)
@@ -114,8 +115,8 @@ async def test_profiles_are_cached_and_kept_current(cached: SQLiteStore,
     await cached.set_profile_field(user.id, "address", "Beijing")
     await cached.set_profile_field(user.id, "full_name", None)
     assert await cached.get_profile(user.id) == {"address": "Beijing"}
-    assert raw.execute("SELECT key, value FROM profile_fields").fetchall() == \
-        [("address", "Beijing")]
+    assert [(key, opened(PROFILE_VALUE, value, user.id, key)) for key, value in
+            raw.execute("SELECT key, value FROM profile_fields")] == [("address", "Beijing")]
     with pytest.raises(Boom):
         async with cached.transaction():
             await cached.set_profile_field(user.id, "address", "Shanghai")
@@ -126,14 +127,17 @@ async def test_profiles_are_cached_and_kept_current(cached: SQLiteStore,
 
 
 async def test_written_values_are_what_later_reads_return(cached: SQLiteStore,
-                                                          raw: sqlite3.Connection) -> None:
+                                                          raw: sqlite3.Connection,
+                                                          opened) -> None:
     user = await cached.get_or_create_user("telegram", "1")
     await cached.save_conversation(user.id, '{"n": 2}', "p", "7")
     changed = await cached.update_user(user.id, language="zh-Hans", jurisdiction="cn")
     row = await cached.load_conversation(user.id)
     assert row is not None
-    assert raw.execute("SELECT state_json, pack_version, updated_at FROM conversations"
-                       ).fetchone() == (row.state_json, row.pack_version, row.updated_at)
+    stored, *rest = raw.execute("SELECT state_json, pack_version, updated_at FROM conversations"
+                                ).fetchone()
+    assert (opened(STATE, stored, user.id), *rest) == (
+        row.state_json, row.pack_version, row.updated_at)
     assert await cached.get_user("telegram", "1") == changed
     assert raw.execute("SELECT language, jurisdiction FROM users").fetchone() == ("zh-Hans", "cn")
     await cached.delete_conversation(user.id)
@@ -156,7 +160,8 @@ async def test_rolled_back_writes_never_reach_the_cache(cached: SQLiteStore) -> 
 
 
 async def test_an_undone_savepoint_keeps_only_the_outer_writes(cached: SQLiteStore,
-                                                              raw: sqlite3.Connection) -> None:
+                                                              raw: sqlite3.Connection,
+                                                              opened) -> None:
     user = await cached.get_or_create_user("telegram", "1")
     async with cached.transaction():
         await cached.save_conversation(user.id, '{"outer": 1}', "p", "1")
@@ -166,7 +171,8 @@ async def test_an_undone_savepoint_keeps_only_the_outer_writes(cached: SQLiteSto
                 raise Boom
     row = await cached.load_conversation(user.id)
     assert row is not None and row.state_json == '{"outer": 1}'
-    assert raw.execute("SELECT state_json FROM conversations").fetchone() == ('{"outer": 1}',)
+    [stored] = raw.execute("SELECT state_json FROM conversations").fetchone()
+    assert opened(STATE, stored, user.id) == '{"outer": 1}'
 
 
 async def test_deleted_user_is_gone_from_memory_too(cached: SQLiteStore) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from storage import SQLiteStore, UnknownUser, open_store
 from storage.ledger import UpdateLedger
+from storage.sealing import STATE
 from tests.storage.test_storage_cache import Traced
 
 
@@ -23,7 +24,7 @@ def stored_ids(db_path: Path) -> list[int]:
 
 
 async def test_a_repeat_is_known_in_memory_and_the_id_rides_with_the_state(
-        db_path: Path) -> None:
+        db_path: Path, opened) -> None:
     async with await open_store(db_path) as store:
         user = await store.get_or_create_user("telegram", "1")
         assert await store.claim_update("telegram", 100) is True
@@ -37,7 +38,8 @@ async def test_a_repeat_is_known_in_memory_and_the_id_rides_with_the_state(
         assert len(set(trace.statements)) == 1
     assert stored_ids(db_path) == [100]
     with sqlite3.connect(db_path) as raw:
-        assert raw.execute("SELECT state_json FROM conversations").fetchone() == ('{"n": 1}',)
+        [stored] = raw.execute("SELECT state_json FROM conversations").fetchone()
+    assert opened(STATE, stored, user.id) == '{"n": 1}'  # sealed, through the view's trigger
 
 
 async def test_after_a_restart_what_was_stored_is_a_repeat_and_what_was_not_is_new(

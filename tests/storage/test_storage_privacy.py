@@ -45,7 +45,11 @@ async def test_export_user_contains_everything_parsed(store: SQLiteStore) -> Non
     assert [(f["rule_id"], f["data"]) for f in incident["findings"]] == [
         ("night_call", {"limit": 22})
     ]
-    assert exported["profile"] == {"full_name": "Person 1"}
+    # every stored column is exported: letter details with when they were given (issue 10)
+    assert list(exported["profile"]) == ["full_name"]
+    detail = exported["profile"]["full_name"]
+    assert detail["value"] == "Person 1" and detail["updated_at"].endswith("+00:00")
+    assert incident["occurred_at_utc"] == "2024-05-01T20:10:00.000000+00:00"
     assert [(a["action"], a["detail"]) for a in exported["audit"]] == [
         ("letter_generated", "template=complaint")
     ]

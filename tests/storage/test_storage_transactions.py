@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from storage import NewFinding, NewIncident, SQLiteStore, StorageError, open_store
+from storage.sealing import STATE
 
 
 class Boom(Exception):
@@ -135,7 +136,7 @@ async def test_close_inside_transaction_is_refused(store: SQLiteStore) -> None:
             await store.close()
 
 
-async def test_fifty_concurrent_users(db_path: Path, count) -> None:
+async def test_fifty_concurrent_users(db_path: Path, count, raw, opened) -> None:
     users, answers = 50, 20
 
     async def one_user(store: SQLiteStore, n: int) -> None:
@@ -156,9 +157,9 @@ async def test_fifty_concurrent_users(db_path: Path, count) -> None:
 
     assert count("SELECT COUNT(*) FROM users") == users
     assert count("SELECT COUNT(*) FROM conversations") == users
-    assert count(
-        "SELECT COUNT(*) FROM conversations WHERE state_json = ?", json.dumps({"answers": answers})
-    ) == users  # fmt: skip
+    states = [opened(STATE, stored, user_id) for user_id, stored in
+              raw.execute("SELECT user_id, state_json FROM conversations")]
+    assert states == [json.dumps({"answers": answers})] * users  # every last answer, sealed
     assert count("SELECT COUNT(*) FROM incidents") == users
     assert count("SELECT COUNT(*) FROM findings") == users
     assert count("SELECT COUNT(*) FROM audit_log") == users * (answers // 5)

@@ -61,19 +61,23 @@ async def test_letter_detail_preview_and_both_files(
     assert "张三 <b>" in preview.text  # user text is shown literally, never as markup
     assert any("附件：联系记录（共 1 次）" in text for text in chat.texts())
 
+    assert "Not legal advice" in "\n".join(chat.texts())  # said in the chat, not on the letter
     name, pdf = await download(server, chat, "Lp:complaint")
-    assert re.fullmatch(r"投诉信-惠今金融 \{\{ 7 7 \}\}-\d{4}-\d\d-\d\d\.pdf", name), name
+    assert re.fullmatch(r"complaint-\d{4}-\d\d-\d\d\.pdf", name), name  # never user text
     assert pdf.startswith(b"%PDF")
     text = "".join(page_texts(pdf))
     for expected in ("惠今金融{{7*7}}", "张三", "签名", "附件", "138"):
         assert expected in text, expected
 
+    pdf_name = name
     name, data = await download(server, chat, "Ld:complaint")
-    assert name.endswith(".docx")
+    assert name == pdf_name.replace(".pdf", ".docx")
+    assert "Not legal advice" in (server.calls_to("sendDocument")[-1].params.get("caption") or "")
     document = docx.Document(io.BytesIO(data))
     body = squash("\n".join(p.text for p in document.paragraphs))
-    assert "惠今金融{{7*7}}" in body and "张三" in body
+    assert "张三" in body
     cells = [squash(c.text) for t in document.tables for row in t.rows for c in row.cells]
+    assert "惠今金融{{7*7}}" in cells  # the annex's "who", as typed
     assert "电话" in cells or "号码" in cells
     assert any("13800138000" in c for c in cells), cells
     assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]
@@ -94,9 +98,9 @@ async def test_skipped_detail_is_a_blank_and_survives_a_restart(
     at = chat.mark()
     await chat.press("Ls:complaint:full_name", "Download the letter")
     preview = "\n".join(chat.texts()[-4:])
-    assert "签名：________" in preview and "李四" not in preview
+    assert "发函人：________" in preview and "李四" not in preview
     _, pdf = await download(server, chat, "Lp:complaint")
-    assert "签名：________" in "".join(page_texts(pdf))
+    assert "姓名：________" in "".join(page_texts(pdf))
     # after a menu tap, typed text is no longer taken as a detail
     await chat.press("m:rights", "What happened")
     await chat.say("王五", "What would you like to do")

@@ -1,0 +1,48 @@
+"""The evaluation harness on the fixture narratives: it plays them as a person would and
+counts what was understood (and it can fail)."""
+
+from __future__ import annotations
+
+import copy
+import statistics
+
+from flows.evaluate import evaluate, load_narratives
+from tests.conftest import ROOT
+from tests.flows.storykit import story_pack
+
+NARRATIVES = ROOT / "tests" / "fixtures" / "narratives"
+
+
+def test_fixture_narratives_meet_the_targets() -> None:
+    pack = story_pack()
+    narratives = load_narratives([NARRATIVES])
+    assert len(narratives) >= 6
+    assert {n["language"] for n in narratives} == {"zh-Hans", "en"}
+    outcomes = [evaluate(pack, n) for n in narratives]
+    assert all(o is not None and o.finished and not o.problem for o in outcomes)
+    right = sum(len(o.right) for o in outcomes)  # type: ignore[union-attr]
+    wrong = sum(len(o.wrong) for o in outcomes)  # type: ignore[union-attr]
+    missed = sum(len(o.missed) for o in outcomes)  # type: ignore[union-attr]
+    assert right / (right + wrong) >= 0.95 and right / (right + missed) >= 0.90
+    expected = sum(len(o.expected_findings) for o in outcomes)  # type: ignore[union-attr]
+    found = sum(len(set(o.expected_findings) & set(o.found_findings))  # type: ignore[union-attr]
+                for o in outcomes)
+    assert found / expected >= 0.90
+    assert statistics.median(o.questions_after for o in outcomes) <= 8  # type: ignore[union-attr]
+
+
+def test_a_wrong_expectation_is_counted_as_wrong_and_missed() -> None:
+    pack = story_pack()
+    narrative = copy.deepcopy(next(n for n in load_narratives([NARRATIVES])
+                                   if n["id"] == "zh-002"))
+    narrative["expect"]["story"]["story_answers"]["lender_name"] = "别的名字"
+    narrative["expect"]["story"]["findings"].append("home_visit")
+    outcome = evaluate(pack, narrative)
+    assert outcome is not None
+    assert "lender_name" in outcome.wrong and "lender_name" in outcome.missed
+    assert "home_visit" not in outcome.found_findings
+
+
+def test_narratives_without_expectations_for_a_pack_are_skipped() -> None:
+    narrative = {"id": "x", "language": "en", "story": "hi", "expect": {"cn": {}}}
+    assert evaluate(story_pack(), narrative) is None
