@@ -129,3 +129,24 @@ async def test_a_new_region_published_while_running_is_served(store: SQLiteStore
     await publish(store, "region_x", by="Ann", reviewed_by="Bob", walks=5)
     await registry.refresh()  # no SIGHUP needed: its first release is enough
     assert served["region_x"].release == 1 and served["region_x"].id == "region_x"
+
+
+def test_a_pack_renders_its_letters_and_their_form_fields_from_its_own_templates(
+        tmp_path: Path) -> None:
+    """A release serves the templates of its snapshot: the letter and a web form's fields
+    alike, never the templates folder's newer files."""
+    from bot.letters import letter_text, preview_text
+    from bot.operators.samples import sample_context
+    from flows import load_pack
+    from tests.conftest import ROOT
+
+    own = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", own)
+    edit(own / "us" / "cfpb_narrative.txt.j2", "{% block resolution %}\n",
+         "{% block resolution %}\n- The snapshot's own words.\n")
+    pack = load_pack(ROOT / "flows" / "packs" / "us", own)
+    assert pack.templates == own.resolve()
+    context = sample_context(pack, "cfpb_narrative")
+    form = preview_text(pack, "cfpb_narrative", context, "en")  # no templates folder given
+    assert "What would be a fair resolution:\n- The snapshot's own words." in form
+    assert "The snapshot's own words." in letter_text(pack, "cfpb_narrative", context)
