@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 FLUSH_SECONDS = 2.0
 BATCH = 500
 KEEP_DAYS = 180
+NO_PACK = "-"
+"""The pack (and version) of a crisis text shown before the person chose a region."""
 _MISSING = object()
 
 
@@ -67,9 +69,10 @@ class EventLog:
     def _day(self) -> str:
         return self.clock().astimezone(dt.UTC).date().isoformat()
 
-    def _add(self, kind: str, pack: Pack, item: str | None = None, token: str | None = None,
-             seq: int | None = None) -> None:
-        self._pending.append(Event(self._day(), kind, pack.id, pack.version, item, token, seq))
+    def _add(self, kind: str, pack: Pack | None, item: str | None = None,
+             token: str | None = None, seq: int | None = None) -> None:
+        pack_id, version = (pack.id, pack.version) if pack is not None else (NO_PACK, NO_PACK)
+        self._pending.append(Event(self._day(), kind, pack_id, version, item, token, seq))
         if len(self._pending) >= BATCH and self._flushing is None:
             self._flushing = asyncio.get_running_loop().create_task(self.flush())
 
@@ -117,9 +120,10 @@ class EventLog:
     def letter_drafted(self, pack: Pack, letter_id: str) -> None:
         self._add("letter_drafted", pack, letter_id)
 
-    def crisis_shown(self, pack: Pack, source: str) -> None:
+    def crisis_shown(self, pack: Pack | None, source: str) -> None:
         """A crisis/safety text was shown (``source``: what showed it, a fixed word such as
-        "unsafe", "words" or "menu" — never what the user wrote)."""
+        "unsafe", "words", "menu", or the safety gate's "crisis", "danger", "talk",
+        "results" — never what the user wrote); ``pack`` None: before a region was chosen."""
         self._add("crisis_shown", pack, source)
 
     # -- writing ---------------------------------------------------------------------------

@@ -175,12 +175,12 @@ class GuidanceService:
 
     def crisis_shown(self, user: UserRow, source: str) -> None:
         """Analytics: a crisis or safety text was shown to this user, by ``source`` (a fixed
-        word naming what showed it, e.g. "menu" or the safety layer's trigger kind). The
-        engine's own safety texts are counted by ``handle``; other code showing one calls
-        this."""
-        pack = self.pack_for(user)
-        if self.events is not None and pack is not None:
-            self.events.crisis_shown(pack, source)
+        word naming what showed it: "menu", or the safety gate's "crisis", "danger", "talk",
+        "results" — never user text). The engine's own safety texts are counted by
+        ``handle``; other code showing one calls this (before a region is chosen the event
+        has no pack: bot/analytics.py NO_PACK)."""
+        if self.events is not None:
+            self.events.crisis_shown(self.pack_for(user), source)
 
     async def incidents(self, user: UserRow) -> list[IncidentRow]:
         return await self.store.list_incidents(user.id)
