@@ -100,3 +100,26 @@ def test_fits_checks_every_kind() -> None:
     assert fits(number, 3) and not fits(number, 11) and not fits(number, "3")
     assert fits(when, "2026-11-27T22:00:00+08:00") and not fits(when, "yesterday")
     assert fits(text, "hello") and not fits(text, "too long") and not fits(text, None)
+
+
+def test_fits_knows_every_form_an_answer_is_stored_in() -> None:
+    """Counts "at least n", money with its currency, a day alone or with its part, a tally of
+    people and counts, a story: kept when they still fit, dropped when they do not."""
+    count = Node(kind="number", text={"en": "?"}, min=0, max=50)
+    money = Node(kind="amount", text={"en": "?"}, currency="CNY", min=0, max=100000)
+    when = Node(kind="datetime", text={"en": "?"})
+    tally = Node(kind="tally", text={"en": "?"},
+                 options=[{"id": "family", "label": {"en": "Family"}},
+                          {"id": "boss", "label": {"en": "Boss"}}])
+    story = Node(kind="story", text={"en": "?"}, max_length=20)
+    assert fits(count, {"at_least": 30}) and not fits(count, {"at_least": 60})
+    assert not fits(count, {"most": 3}) and not fits(count, True)
+    assert fits(money, {"amount": 5000, "currency": "CNY"})
+    assert not fits(money, {"amount": 500000, "currency": "CNY"})  # above the new maximum
+    assert fits(money, {"amount": 200000, "currency": "TWD", "approx": True})  # not yuan
+    assert not fits(money, 5000) and not fits(money, {"amount": "5000", "currency": "CNY"})
+    assert fits(when, "2026-11-27") and fits(when, "2026-11-27 evening")
+    assert not fits(when, "2026-11-27 sometime")
+    assert fits(tally, {"family": 30, "boss": None}) and fits(tally, {"boss": {"at_least": 10}})
+    assert not fits(tally, {"aunt": 3}) and not fits(tally, ["family"])
+    assert fits(story, "They called my mum") and not fits(story, "x" * 21)
