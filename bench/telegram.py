@@ -111,13 +111,16 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def make_ours(folder: Path, api_root: str, request: BaseRequest | None,
                     get_updates: BaseRequest | None = None) -> tuple[Application, Any]:
+    from bot.analytics import EventLog
     from bot.packs import load_all
     from bot.service import GuidanceService
     from bot.telegram.app import build_application
     from storage import open_store
 
     store = await open_store(folder / f"bench-{time.monotonic_ns()}.sqlite3")
-    app = build_application(GuidanceService(store, load_all(), channel="telegram"), TOKEN,
+    service = GuidanceService(store, load_all(), channel="telegram",
+                              events=EventLog(store))  # analytics on, as in production
+    app = build_application(service, TOKEN,
                             api_root=api_root, request=request, rate_limit=False,
                             get_updates_request=get_updates)
     return app, store

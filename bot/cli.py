@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                            "key (stop the bot first)")
     db_commands.add_parser("new-key", help="print a new random data key for "
                            "CALLSHIELD_DATA_KEY")
+    from bot.operators.cli import add_commands  # packs, stats, flows goldens
+
+    add_commands(commands, flows_commands)
     return parser
 
 
@@ -55,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     from bot.telegram.texts import set_retention_days
 
     set_retention_days(settings.retention_days)  # users are told the period
+    from bot.operators.cli import handles, run as run_operators
+
+    if handles(args):
+        return run_operators(args, settings)
     if args.command == "db":
         return database_command(settings, args.db_command)
     if args.command == "flows":
@@ -113,7 +120,7 @@ def validate(paths: list[str]) -> int:
 
 
 def test(paths: list[str], walks: int) -> int:
-    """Run conversation tests and random walks; exit 1 when any fails."""
+    """Run conversation tests, random walks and golden letters; exit 1 when any fails."""
     passed = failed = 0
     for name in _targets(paths):
         try:
@@ -135,44 +142,58 @@ def test(paths: list[str], walks: int) -> int:
             print(f"FAIL {pack.id} random walk: {problem}")
         failed += bool(problems)
         passed += not problems and walks > 0
+        from bot.operators.goldens import check_goldens  # every letter against its golden
+
+        goldens = check_goldens(pack)
+        for problem in goldens:
+            print(f"FAIL {pack.id} letters: {problem}")
+        failed += bool(goldens)
+        passed += not goldens and bool(pack.data.letters)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
 async def _chat(settings: Settings, pack: str | None, language: str | None, user: str,
                 letters_dir: Path) -> int:
+    from bot.analytics import EventLog
     from bot.console import chat
     from bot.letters.desk import warm_up_fonts
-    from bot.packs import load_all
+    from bot.packs import PackRegistry, reload_seconds
     from bot.service import GuidanceService
 
-    extra: list[str | Path] = []
-    if pack and Path(pack).is_dir():
-        extra.append(Path(pack))
-    try:
-        packs = load_all(extra)
-    except PackInvalid as error:
-        print("callshield: a pack has errors; fix them and start again:", file=sys.stderr)
-        for issue in error.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return 2
-    if pack and Path(pack).is_dir():
-        pack = next(p.id for p in packs.values() if p.folder and
-                    p.folder.resolve() == Path(pack).resolve())
-    if pack and pack not in packs:
-        print(f"callshield: no pack '{pack}' (available: {', '.join(packs)})", file=sys.stderr)
-        return 2
     try:
         store = await open_store(settings.database, keys=settings.keys,
                                  retention=settings.retention)
     except StorageUnavailable as error:
         print(f"callshield: {error}", file=sys.stderr)
         return 2
-    warm_up_fonts()
+    extra = [Path(pack)] if pack and Path(pack).is_dir() else []
+    registry = PackRegistry(store, extra=extra, reload_seconds=reload_seconds())
+    events = EventLog(store)
     try:
-        return await chat(GuidanceService(store, packs, channel="console"), user,
-                          pack=pack, language=language, letters_dir=letters_dir)
+        packs = await registry.load()  # a pack that fails is skipped, with its errors logged
+        if pack and extra:
+            pack = next((p.id for p in packs.values() if p.folder and
+                         p.folder.resolve() == extra[0].resolve()), None)
+            if pack is None:
+                status = registry.status.get(extra[0].name)
+                print("callshield: that pack has errors; fix them and start again:",
+                      file=sys.stderr)
+                for line in status.problems if status else []:
+                    print(f"  {line}", file=sys.stderr)
+                return 2
+        if pack and pack not in packs:
+            print(f"callshield: no pack '{pack}' can be served (available: "
+                  f"{', '.join(packs) or 'none'}; see `callshield packs status`)",
+                  file=sys.stderr)
+            return 2
+        registry.listen_for_sighup()
+        warm_up_fonts()
+        service = GuidanceService(store, registry.packs, channel="console", events=events)
+        return await chat(service, user, pack=pack, language=language,
+                          letters_dir=letters_dir, registry=registry)
     finally:
+        await events.flush()
         await store.close()
 
 

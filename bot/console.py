@@ -13,10 +13,11 @@ from typing import TextIO
 from bot.console_letters import ConsoleLetters
 from bot.formatting import result_sections
 from bot.letters.desk import LetterDesk
+from bot.packs import PackRegistry
 from bot.safety import SafetyGate
 from bot.service import GuidanceService
 from bot.telegram.texts import retention_sentence
-from flows import Message, Question, Reply, Result, events
+from flows import Message, Pack, Question, Reply, Result, events
 from storage import UserRow
 
 COMMANDS = {
@@ -37,15 +38,28 @@ COMMANDS = {
 }
 PRIVACY = ("We store your answers, your reports and your letter details, encrypted, in this "
            "computer's database. / 我们加密保存您的回答、记录和信件信息。")
-JURISDICTIONS = [("cn", "Mainland China / 中国大陆"), ("us", "United States"),
-                 ("elsewhere", "Elsewhere / 其他地区")]
+MENU_ORDER = ("cn", "us", "elsewhere")
+"""The shipped regions come first; any other pack in the packs folder follows by id."""
+
+
+def regions(packs: dict[str, Pack]) -> list[tuple[str, str]]:
+    """(pack id, label) for every pack served: the region menu comes from the packs folder."""
+    ids = sorted(packs, key=lambda j: (MENU_ORDER.index(j) if j in MENU_ORDER else 99, j))
+    menu = []
+    for pack_id in ids:
+        pack = packs[pack_id]
+        other = next((lang for lang in pack.languages if lang != "en"), "en")
+        names = [pack.text(pack.data.pack.name, "en"), pack.text(pack.data.pack.name, other)]
+        menu.append((pack_id, " / ".join(dict.fromkeys(n for n in names if n))))
+    return menu
 
 
 class Console:
     def __init__(self, service: GuidanceService, *, stdin: TextIO = sys.stdin,
                  stdout: TextIO = sys.stdout, letters_dir: Path = Path("callshield-letters"),
-                 ) -> None:
+                 registry: PackRegistry | None = None) -> None:
         self.service = service
+        self.registry = registry  # new releases are picked up before each line is handled
         self.stdin = stdin
         self.stdout = stdout
         self.question: Question | None = None
@@ -84,6 +98,8 @@ class Console:
             if line is None or line.strip() == "/quit":
                 self.say("Saved. Goodbye. / 已保存，再见。")
                 return 0
+            if self.registry is not None:  # the gate and the turn see the newest release
+                await self.registry.refresh_if_due()
             if await self.guard(user, line):  # the safety gate, before anything reads it
                 continue
             command, _, argument = line.strip().partition(" ")
@@ -143,8 +159,12 @@ class Console:
             self.show((await self.service.handle(user, events.Repeat())).replies)
 
     async def choose_jurisdiction(self, user: UserRow) -> str | None:
+        menu = regions(self.service.packs)
+        if not menu:
+            self.say("No guide can be served right now (see `callshield packs status`).")
+            return None
         self.say("Where is the lender? / 贷款方在哪里？")
-        for number, (_, label) in enumerate(JURISDICTIONS, start=1):
+        for number, (_, label) in enumerate(menu, start=1):
             self.say(f"  {number}. {label}")
         while True:
             line = self.read()
@@ -152,9 +172,9 @@ class Console:
                 return None
             if await self.guard(user, line, "no_region"):
                 continue
-            if line.strip() in {"1", "2", "3"}:
-                return JURISDICTIONS[int(line.strip()) - 1][0]
-            self.say("Please type 1, 2 or 3.")
+            if line.strip().isdigit() and 1 <= int(line.strip()) <= len(menu):
+                return menu[int(line.strip()) - 1][0]
+            self.say(f"Please type a number from 1 to {len(menu)}.")
 
     def to_event(self, line: str) -> events.Event | None:
         text = line.strip()
@@ -229,6 +249,7 @@ class Console:
 
 
 async def chat(service: GuidanceService, external_id: str, *, pack: str | None,
-               language: str | None, letters_dir: Path = Path("callshield-letters")) -> int:
-    return await Console(service, letters_dir=letters_dir).run(external_id, pack=pack,
-                                                                language=language)
+               language: str | None, letters_dir: Path = Path("callshield-letters"),
+               registry: PackRegistry | None = None) -> int:
+    console = Console(service, letters_dir=letters_dir, registry=registry)
+    return await console.run(external_id, pack=pack, language=language)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterDesk, Pending
+from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterBroken, LetterDesk, Pending
 from bot.letters.words import delivery_note, detail_label, detail_prompt
 from storage import UserRow
 
@@ -59,8 +59,19 @@ class ConsoleLetters:
         if not await self._ask_details(user, letter):
             return
         self.say("")
-        self.say(await self.desk.preview(user, letter))
-        paths = await self.desk.write(user, letter, self.folder)
+        try:
+            self.say(await self.desk.preview(user, letter))
+        except LetterBroken:
+            self.say("Sorry, we could not draft this letter (our mistake, now noted without "
+                     "your details). Try another letter (/letters) or see /rights. / "
+                     "抱歉，这封信暂时无法起草。请试试其他信件（/letters）或查看 /rights。")
+            return
+        try:
+            paths = await self.desk.write(user, letter, self.folder)
+        except LetterBroken:
+            self.say("Sorry, the PDF/DOCX files could not be made; the text above still works: "
+                     "copy it. / 抱歉，文件无法生成；上面的文字仍可复制使用。")
+            return
         self.say("Files written / 文件已保存:")
         for path in paths:
             self.say(f"  {path}")

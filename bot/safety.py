@@ -8,7 +8,9 @@ region. Danger from others and a collector's "go and die" come first, and the te
 where it was going (an interview answer is evidence).
 
 Evidence without words: each alarm is written to the audit log and the log as its kind and
-where it happened (``safety_crisis kind=act where=interview``), never the text.
+where it happened (``safety_crisis kind=act where=interview``), never the text. Each crisis or
+danger text the gate shows is also an anonymous analytics event ("crisis shown", bot/analytics.py)
+with a fixed source word — ``crisis``, ``danger``, ``talk`` or ``results`` — never the text.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from storage import UserRow
 logger = logging.getLogger(__name__)
 CRISIS = "safety_crisis"
 DANGER = "safety_danger"
+SHOWN_CRISIS, SHOWN_DANGER, SHOWN_TALK, SHOWN_RESULTS = "crisis", "danger", "talk", "results"
+"""The analytics source words of what the gate shows (fixed words, never what was typed)."""
 RECENT = dt.timedelta(hours=24)
 """Crisis lines head the results of anyone in crisis since their report began, or this recently."""
 
@@ -77,18 +81,23 @@ class SafetyGate:
 
     async def screen(self, user: UserRow, text: str | None, *, where: str,
                      locale: str | None = None, verdict: Verdict | None = None) -> Alarm | None:
-        """Check one message; record and phrase an alarm when there is one."""
+        """Check one message; record and phrase an alarm when there is one. Channels show
+        the alarm, except danger in an interview: the engine puts the same advice first
+        (and the service counts it), so only what the gate itself shows is counted here."""
         verdict = verdict if verdict is not None else self.check(user, text)
         if not verdict:
             return None
         await self.record(user, CRISIS if verdict.self_harm else DANGER,
                           f"kind={verdict.main} where={where}")
+        if verdict.self_harm or where != "interview":
+            self.service.crisis_shown(user, SHOWN_CRISIS if verdict.self_harm else SHOWN_DANGER)
         language = language_of(text, user.language or "en")
         paragraphs = response(self.data, verdict, self.regions(user, locale, language), language)
         return Alarm(verdict, "\n\n".join(paragraphs), where)
 
     def talk(self, user: UserRow, locale: str | None) -> str:
         """"Talk to someone now": every line we know for the user's region."""
+        self.service.crisis_shown(user, SHOWN_TALK)
         return "\n\n".join(talk(self.data, self.regions(user, locale), user.language or "en"))
 
     async def record(self, user: UserRow, action: str, detail: str = "") -> None:
@@ -110,6 +119,7 @@ class SafetyGate:
             since = min(since, started if started.tzinfo else started.replace(tzinfo=dt.UTC))
         if not any(_when(row.created_at) >= since for row in rows):
             return None
+        self.service.crisis_shown(user, SHOWN_RESULTS)
         return results_preface(self.data, self.regions(user, locale), user.language or "en")
 
 

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from flows import Pack, Reply, Result, State, Step, advance, events, plain_facts, start
 from flows.facts import collect
@@ -20,6 +20,9 @@ from flows.moments import full_moment
 from flows.render import findings as rule_findings
 from storage import IncidentRow, NewFinding, NewIncident, Store, UserRow
 from storage.cache import Lru
+
+if TYPE_CHECKING:
+    from bot.analytics import EventLog
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +48,13 @@ class Turn:
 
 class GuidanceService:
     def __init__(self, store: Store, packs: dict[str, Pack], *, channel: str,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, events: EventLog | None = None) -> None:
         self.store = store
-        self.packs = packs
+        self.packs = packs  # bot/packs.py swaps in new releases in place
         self.channel = channel
         self.clock = clock
+        self.events = events
+        """Where analytics go (bot/analytics.py): emitted here and nowhere else."""
         self._parsed: Lru[int, tuple[str, State]] = Lru(PARSED_STATES)
         """user id -> (the JSON text saved or read last, its state): a store that
         caches rows hands back the very text we saved, so parsing it again is skipped. The
@@ -103,6 +108,8 @@ class GuidanceService:
         update = None if update_id is None else (self.channel, update_id)
         incident_id = await self._save(user, pack, step, update,
                                        language_changed=isinstance(event, events.SetLanguage))
+        if self.events is not None:
+            self.events.turn(user.id, pack, state, step, event)
         return Turn(step.replies, step.state, incident_id)
 
     async def _save(self, user: UserRow, pack: Pack, step: Step,
@@ -145,6 +152,8 @@ class GuidanceService:
         rows = [NewFinding(f.rule, f.severity, json.dumps(asdict(f), ensure_ascii=False))
                 for f in found]
         incident_id = await self.store.add_incident(user.id, incident, rows)
+        if self.events is not None:
+            self.events.rules_fired(pack, [f.rule for f in found])
         await self.store.audit(user.id, "incident_recorded", f"pack={pack.id} rules={len(rows)}")
         logger.info("incident recorded for user %s (%d findings)", user.id, len(rows))
         return incident_id
@@ -157,6 +166,21 @@ class GuidanceService:
             return None
         step = advance(pack, state, events.Repeat(), now=self.clock())
         return next((r for r in step.replies if isinstance(r, Result)), None)
+
+    def letter_drafted(self, user: UserRow, letter_id: str) -> None:
+        """Analytics: a letter was drafted (which one, never for whom)."""
+        pack = self.pack_for(user)
+        if self.events is not None and pack is not None:
+            self.events.letter_drafted(pack, letter_id)
+
+    def crisis_shown(self, user: UserRow, source: str) -> None:
+        """Analytics: a crisis or safety text was shown to this user, by ``source`` (a fixed
+        word naming what showed it: "menu", or the safety gate's "crisis", "danger", "talk",
+        "results" — never user text). The engine's own safety texts are counted by
+        ``handle``; other code showing one calls this (before a region is chosen the event
+        has no pack: bot/analytics.py NO_PACK)."""
+        if self.events is not None:
+            self.events.crisis_shown(self.pack_for(user), source)
 
     async def incidents(self, user: UserRow) -> list[IncidentRow]:
         return await self.store.list_incidents(user.id)

@@ -24,6 +24,9 @@ A file ``flows/packs/<id>/tests/*.yaml`` holds::
           path: [caller, when, others]               # optional: questions asked, in order
           messages_contain: ["12356"]                # optional: text shown at some point
           messages_lack: ["pay into"]                # optional: text never shown
+          citations_contain: [civil_1033, "Art. 1033"]  # optional: citations shown, by id or
+                                                     #   by text of the line users see
+          citations_lack: [psl_42]                   # optional: citations never shown
           understood: [contact_time, others.family]  # optional: what the story gave, as
                                                      # node (or node.option), in order
           answers: {contacts_today: {at_least: 10}}  # optional: stored answers
@@ -207,6 +210,8 @@ def _check_expectations(expect: dict[str, Any], step: Step, shown: list[str],
         for rule in expect.get("not_findings", []):
             if rule in got["findings"]:
                 failures.append(f"finding '{rule}' must not appear")
+    if result is not None:
+        _check_citations(expect, result, failures)
     if "path" in expect and list(expect["path"]) != asked:
         failures.append(f"path: expected {list(expect['path'])}, got {asked}")
     everything = "\n".join(shown)
@@ -216,6 +221,30 @@ def _check_expectations(expect: dict[str, Any], step: Step, shown: list[str],
     for needle in expect.get("messages_lack", []):
         if str(needle) in everything:
             failures.append(f"a message contained {needle!r}, which must not be shown")
+
+
+def citation_lines(result: Result) -> list[tuple[str, str]]:
+    """(id, the line users see: law, article, in-force date, link) of every citation shown."""
+    lines = []
+    for finding in result.findings:
+        for c in finding.citations:
+            text = " ".join(part for part in (c.law, c.article) if part)
+            if c.effective:
+                text += " (" + result.headings.get("effective", "{date}").replace(
+                    "{date}", c.effective) + ")"
+            lines.append((c.id, f"{text} {c.url}"))
+    return lines
+
+
+def _check_citations(expect: dict[str, Any], result: Result, failures: list[str]) -> None:
+    shown = citation_lines(result)
+    for needle in expect.get("citations_contain", []):
+        if not any(str(needle) == cid or str(needle) in line for cid, line in shown):
+            failures.append(f"no citation shown matched {needle!r} (shown: "
+                            f"{', '.join(cid for cid, _ in shown) or 'none'})")
+    for needle in expect.get("citations_lack", []):
+        if any(str(needle) == cid or str(needle) in line for cid, line in shown):
+            failures.append(f"a citation matching {needle!r} was shown, which must not be")
 
 
 SAMPLE_TEXT = ["yesterday 10pm", "昨晚10点", "today 9am", "3", "x" * 5000, "", "🙂", "/x",

@@ -20,8 +20,9 @@ from flows.choices import clear, option_ids, spotted_options, tally_pick, tally_
 from flows.facts import add_fact, collect
 from flows.needs import needed, unknown_ahead
 from flows.pack import Pack, safety_region
+from flows.replay import kept_answers, update_notice
 from flows.replies import Message, Reply
-from flows.rewind import fitting_answers, previous_question
+from flows.rewind import previous_question
 from flows.safety import NOTHING, language_of, regions_for, response, safety_data
 from flows.safety.normalize import normalise
 from flows.schema import QUESTION_KINDS
@@ -53,9 +54,10 @@ def advance(pack: Pack, state: State, event: ev.Event, *, now: dt.datetime) -> S
     """Apply one event. Invalid input leaves the state unchanged and re-asks."""
     notes: list[Reply] = []
     if state.pack_version != pack.version or any(n not in pack.nodes for n in state.path):
+        was_active = state.status == "active"
         state, dropped = _rebuild(pack, state)
-        if dropped:
-            notes.append(Message(pack.ui("pack_changed", state.language), "notice"))
+        if was_active and not isinstance(event, ev.Restart):  # say what happened, truly
+            notes.append(update_notice(pack, dropped, state.language))
     if isinstance(event, ev.Say):
         warnings, hold = _safety(pack, state, event.text)
         if hold:  # a person in crisis: nothing they typed is taken as an answer; we stop here
@@ -253,10 +255,12 @@ def _back(pack: Pack, state: State, notes: list[Reply]) -> Step:
     return _show(pack, with_zone(pack, state), notes)
 
 
-def _rebuild(pack: Pack, state: State) -> tuple[State, bool]:
-    """Replay saved answers through a changed pack; drop those that no longer fit."""
-    answers = fitting_answers(pack, state.answers)
-    dropped = len(answers) != len(state.answers)
+def _rebuild(pack: Pack, state: State) -> tuple[State, list[str]]:
+    """Replay saved answers through a changed pack; drop those that no longer fit (the ids
+    of the dropped answers the user had on their path are returned, for the notice)."""
+    answers = kept_answers(pack, state.answers)
+    dropped = [node_id for node_id in state.path if node_id in state.answers
+               and node_id not in answers]
     proposals = [p for p in state.proposals if p.get("node") in pack.nodes]
     state = state.with_(pack_version=pack.version, answers=answers, path=[pack.start],
                         pending={k: v for k, v in state.pending.items() if k in pack.nodes},

@@ -29,6 +29,7 @@ from flows.issues import PackIssue
 from flows.letterform import check_form, check_layout
 from flows.pack import BUILTIN_FACTS, Pack, fact_name
 from flows.schema import Letter, PackData
+from flows.suggest import did_you_mean
 from flows.yamlsource import SourceMap
 
 BLANK = "________"
@@ -187,11 +188,16 @@ def letter_of(pack: Pack, letter_id: str) -> Letter:
 def render_letter_text(pack: Pack, letter_id: str, context: Mapping[str, Any],
                        root: Path | None = None) -> str:
     """The letter's body as plain text with the document markup (headings, bullets, blanks)."""
-    from flows.loader import templates_dir  # the loader imports this module
+    from flows.letterchecks import LetterFailed, failure_place  # they import this module
+    from flows.loader import templates_dir
 
     letter = letter_of(pack, letter_id)
-    env = environment(Path(root or templates_dir()).resolve())
-    return env.get_template(letter.template).render(dict(context))
+    folder = Path(root or pack.templates or templates_dir()).resolve()
+    try:
+        return environment(folder).get_template(letter.template).render(dict(context))
+    except Exception as error:  # noqa: BLE001 - named by place and class only (no user data)
+        file, line = failure_place(error, str(folder / letter.template))
+        raise LetterFailed(letter_id, file, line, type(error).__name__) from error
 
 
 # --- Checks, run with the pack ----------------------------------------------------------------
@@ -213,7 +219,9 @@ def check_letter_templates(data: PackData, places: SourceMap, root: Path) -> lis
         if unknown:
             issues.append(PackIssue(*places.find((*here, "fields")), f"letter '{letter_id}' "
                                     f"asks for unknown field(s) {', '.join(unknown)}; fields are: "
-                                    f"{', '.join(SENDER_FIELDS)}", "error", "reference"))
+                                    f"{', '.join(SENDER_FIELDS)}"
+                                    + did_you_mean(unknown[0], SENDER_FIELDS), "error",
+                                    "reference"))
         try:
             Locale.parse(letter.language, sep="-")
         except (ValueError, UnknownLocaleError):
@@ -271,7 +279,7 @@ def _name_problems(tree: nodes.Template, env: ImmutableSandboxedEnvironment, let
     for name in sorted(meta.find_undeclared_variables(tree) - allowed):
         line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), 1)
         yield line, (f"unknown name '{name}'; a letter template can use: "
-                     f"{', '.join(sorted(CONTEXT_KEYS))}"), "error"
+                     f"{', '.join(sorted(CONTEXT_KEYS))}" + did_you_mean(name, allowed)), "error"
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
             yield node.lineno, (f"'.{node.attr}': names starting with '_' reach into Python "
@@ -291,10 +299,11 @@ def _name_problems(tree: nodes.Template, env: ImmutableSandboxedEnvironment, let
         if owner in FACT_DICTS and key not in facts:
             yield node.lineno, (f"'{owner}.{key}': no question of this pack stores a fact "
                                 f"named '{key}'; check the spelling against the nodes' "
-                                "fact names"), "error"
+                                "fact names" + did_you_mean(str(key), facts)), "error"
         elif owner in DICT_KEYS and key not in DICT_KEYS[owner]:
             yield node.lineno, (f"'{owner}.{key}' does not exist; {owner} has: "
-                                f"{', '.join(sorted(DICT_KEYS[owner]))}"), "error"
+                                f"{', '.join(sorted(DICT_KEYS[owner]))}"
+                                + did_you_mean(str(key), DICT_KEYS[owner])), "error"
         elif owner == "sender" and key not in letter.fields:
             yield node.lineno, (f"the template uses 'sender.{key}' but the letter's fields: "
                                 f"do not list '{key}', so the bot never asks for it and it "

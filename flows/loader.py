@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from flows.issues import PackInvalid, PackIssue
 from flows.pack import Pack, compile_pack
 from flows.safety.lexicon import safety_data
 from flows.schema import PackData
+from flows.snapshot import content_hash, read_files
 from flows.validator import validate_data
 from flows.yamlsource import SourceMap, read_pack_files
 
@@ -69,9 +71,10 @@ def schema_issues(error: ValidationError, places: SourceMap) -> list[PackIssue]:
     return issues
 
 
-def inspect_pack(folder: str | os.PathLike[str],
-                 templates: Path | None = None) -> tuple[Pack | None, list[PackIssue]]:
-    """Load a pack folder and report every issue; the pack is None when any error remains."""
+def inspect_pack(folder: str | os.PathLike[str], templates: Path | None = None, *,
+                 today: dt.date | None = None) -> tuple[Pack | None, list[PackIssue]]:
+    """Load a pack folder and report every issue; the pack is None when any error remains.
+    ``today`` is the date dates are checked against (default: today on the pack's calendar)."""
     folder = Path(folder)
     raw, places, issues = read_pack_files(folder)
     if any(issue.level == "error" for issue in issues):
@@ -84,17 +87,24 @@ def inspect_pack(folder: str | os.PathLike[str],
         data = PackData.model_validate(raw, context={"languages": languages})
     except ValidationError as error:
         return None, issues + schema_issues(error, places)
-    issues += validate_data(data, places)
+    issues += validate_data(data, places, today)
     from flows.hantchecks import check_template_scripts
-    from flows.letters import check_letter_templates  # letters need the schema-checked data
+    from flows.letterchecks import check_letters_render  # letters need the checked data
+    from flows.letters import check_letter_templates
 
-    issues += check_letter_templates(data, places, templates or templates_dir())
-    issues += check_template_scripts(data, templates or templates_dir())
+    root = Path(templates or templates_dir()).resolve()
+    template_issues = check_letter_templates(data, places, root)
+    if not any(issue.level == "error" for issue in template_issues):
+        template_issues += check_letters_render(data, places, root)
+    issues += template_issues
+    issues += check_template_scripts(data, root)
     issues += safety_data().for_pack(data.safety.lexicon, places)[1]
     if any(issue.level == "error" for issue in issues):
         return None, issues
     pack = compile_pack(data, folder)
     pack.warnings = [issue for issue in issues if issue.level == "warning"]
+    pack.templates = root
+    pack.content_hash = content_hash(read_files(folder, root, data))
     return pack, issues
 
 

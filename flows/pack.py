@@ -70,6 +70,12 @@ class Pack:
     advice_when: dict[str, Predicate] = field(default_factory=dict)
     unknown_texts: dict[str, Mapping[str, str]] = field(default_factory=dict)
     """Fact name -> how it reads in texts when unknown (a node's ``unknown:``)."""
+    content_hash: str = ""
+    """Hash of the pack's YAML and letter templates (flows/snapshot.py); set by the loader."""
+    templates: Path | None = None
+    """The templates folder its letters render from (a release has its own snapshot)."""
+    release: int | None = None
+    """The release number it was loaded from; None when served from the packs folder."""
     spotter: Any = None
     """The compiled ``spotter:`` section (:class:`flows.spotter.Spotter`), if any."""
     rules3: list[tuple[Predicate3, frozenset[str]]] = field(default_factory=list)
@@ -83,7 +89,14 @@ class Pack:
 
     @property
     def version(self) -> str:
-        return self.data.pack.version
+        """What a conversation records: derived from the content, so a changed pack can never
+        keep an old version (and its saved answers are replayed, flows/engine.py)."""
+        return self.content_hash or self.data.pack.version or "0"
+
+    @property
+    def label(self) -> str:
+        """The operator's own name for this version (``pack.version`` in pack.yaml), if any."""
+        return self.data.pack.version or ""
 
     @property
     def languages(self) -> list[str]:

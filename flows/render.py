@@ -83,9 +83,9 @@ def findings(pack: Pack, state: State, facts: Facts) -> tuple[FindingView, ...]:
             CitationView(
                 law=pack.text(c.law, lang), article=pack.text(c.article, lang),
                 effective=c.effective.isoformat() if c.effective else "", url=c.url,
-                quote=c.quote, confidence=c.confidence, kind=c.kind,
+                quote=c.quote, confidence=c.confidence, kind=c.kind, id=cid,
             )
-            for c in (pack.data.citations[cid] for cid in rule.citations)
+            for cid, c in ((cid, pack.data.citations[cid]) for cid in rule.citations)
         )
         views.append(FindingView(
             rule=rule.id, severity=rule.severity, title=text_for(pack, state, rule.title, facts),

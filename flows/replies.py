@@ -50,6 +50,7 @@ class CitationView:
     url: str
     quote: str | None
     confidence: str
+    id: str = ""  # the citation's id in the pack (for conversation tests and analytics)
     kind: str = ""
     """statute, regulation, … (flows.schema.CitationKind): channels may word law and
     guidance differently; the confidence wording is never shown for primary law."""

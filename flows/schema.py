@@ -106,7 +106,9 @@ class PackMeta(Strict):
     name: Text
     languages: list[Language] = Field(min_length=1)
     default_language: Language
-    version: str = Field(min_length=1, max_length=32)
+    version: str | None = Field(default=None, min_length=1, max_length=32)
+    """The operator's label for this version (e.g. 2026.11.1), shown in release history;
+    what users' states record is the content hash (Pack.version)."""
     reviewed_on: dt.date
     reviewed_by: str = Field(min_length=1)
     timezone: Zone

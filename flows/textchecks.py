@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from flows.pack import ATTRIBUTES
 from flows.schema import PackData
+from flows.suggest import did_you_mean
 from flows.texts import placeholders
 from flows.uitext import BUILTIN, UI_KEYS
 
@@ -103,7 +104,8 @@ def check_languages(c: TextChecker) -> None:
     for lang, override in c.data.ui.items():
         for key in override:
             if key not in UI_KEYS:
-                c.error(("ui", lang, key), "reference", f"unknown interface text '{key}'")
+                c.error(("ui", lang, key), "reference", f"unknown interface text '{key}'"
+                        + did_you_mean(key, UI_KEYS))
 
 
 def check_limits(c: TextChecker) -> None:
@@ -134,7 +136,8 @@ def check_placeholders(c: TextChecker) -> None:
             for name in placeholders(value):
                 base, _, attribute = name.partition(".")
                 if base not in c.facts:
-                    c.error(path, "reference", f"text names '{{{name}}}', which is not a fact")
+                    c.error(path, "reference", f"text names '{{{name}}}', which is not a fact"
+                            + did_you_mean(base, c.facts))
                 elif attribute and attribute not in ATTRIBUTES.get(c.facts[base], ()) and \
                         c.facts[base] != "tally":
                     c.error(path, "reference", f"text names '{{{name}}}': fact '{base}' has no "

@@ -12,10 +12,10 @@ UI_KEYS = (
     "cancelled", "restarted", "finished", "nothing_to_go_back_to", "pack_changed",
     "pick_one_or_more", "future_time", "findings_heading", "no_findings", "say_heading",
     "do_heading", "channels_heading", "letters_heading", "reviewed_on", "effective", "bring",
-    "exclusive_option", "unknown_value", "at_least", "part_night",
-    "part_morning", "part_noon", "part_afternoon", "part_evening", "skip_story", "story_tap",
-    "story_type", "story_understood", "story_nothing", "confirm_done", "confirm_tap",
-    "confirm_type", "tally_tap", "tally_type",
+    "exclusive_option", "unknown_value", "pack_changed_dropped", "question_removed",
+    "at_least", "part_night", "part_morning", "part_noon", "part_afternoon", "part_evening",
+    "skip_story", "story_tap", "story_type", "story_understood", "story_nothing", "confirm_done",
+    "confirm_tap", "confirm_type", "tally_tap", "tally_type",
 )
 
 BUILTIN: dict[str, dict[str, str]] = {
@@ -38,7 +38,12 @@ BUILTIN: dict[str, dict[str, str]] = {
         "restarted": "Starting again from the first question.",
         "finished": "This report is complete.",
         "nothing_to_go_back_to": "This is the first question; there is nothing to go back to.",
-        "pack_changed": "The guide was updated since you started, so we start again. Sorry.",
+        "pack_changed": "The guide was updated while you were answering. All your answers "
+        "are kept.",
+        "pack_changed_dropped": "The guide was updated while you were answering. Your answers "
+        "to these questions no longer fit it and were removed: {questions}. If the guide still "
+        "needs them, you will be asked again; all your other answers are kept.",
+        "question_removed": "a question the guide no longer asks",
         "pick_one_or_more": "Tap the options that apply, then \u201cDone\u201d.",
         "future_time": "That time is in the future. When did the contact happen?",
         "findings_heading": "What happened, and why it is not allowed",
@@ -94,7 +99,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "restarted": "从第一个问题重新开始。",
         "finished": "本次记录已完成。",
         "nothing_to_go_back_to": "这是第一个问题，无法再返回。",
-        "pack_changed": "指南在您开始后更新了，需要重新开始，抱歉。",
+        "pack_changed": "您回答期间指南更新了。您的回答都保留着。",
+        "pack_changed_dropped": "您回答期间指南更新了。以下问题的回答已不符合新指南，已被删除：{questions}。"
+        "如果指南仍需要这些信息，会再问您一次；您的其他回答都保留着。",
+        "question_removed": "指南已不再提出的问题",
         "pick_one_or_more": "请点选所有符合的选项，然后点“完成”。",
         "future_time": "这个时间还没到。联系发生在什么时候？",
         "findings_heading": "发生了什么，为什么不被允许",
@@ -143,7 +151,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "restarted": "從第一個問題重新開始。",
         "finished": "本次紀錄已完成。",
         "nothing_to_go_back_to": "這是第一個問題，無法再返回。",
-        "pack_changed": "指南在您開始後更新了，需要重新開始，抱歉。",
+        "pack_changed": "您回答期間指南更新了。您的回答都保留著。",
+        "pack_changed_dropped": "您回答期間指南更新了。以下問題的回答已不符合新指南，已被刪除：{questions}。"
+        "如果指南仍需要這些資訊，會再問您一次；您的其他回答都保留著。",
+        "question_removed": "指南已不再提出的問題",
         "pick_one_or_more": "請點選所有符合的選項，然後點「完成」。",
         "future_time": "這個時間還沒到。聯絡發生在什麼時候？",
         "findings_heading": "發生了什麼，為什麼不被允許",

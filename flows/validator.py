@@ -6,20 +6,25 @@ problem in one run, each at ``file:line`` with a sentence on how to fix it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from flows.condchecks import check_condition_types
 from flows.conditions import Condition, Test, Use, walk
+from flows.datechecks import check_dates
 from flows.featurechecks import check_advice, check_options, check_zone_order
 from flows.hantchecks import check_scripts
-from flows.storychecks import check_new_kinds, check_spotter, check_sums
 from flows.issues import PackIssue
 from flows.lawchecks import check_citations, check_research_notes, check_sources
 from flows.pack import ATTRIBUTES, BUILTIN_FACTS, fact_name
 from flows.schema import QUESTION_KINDS, PackData
 from flows.scopechecks import check_places, check_scopes
+from flows.storychecks import check_new_kinds, check_spotter, check_sums
+from flows.suggest import did_you_mean
 from flows.textchecks import check_languages, check_limits, check_placeholders
 from flows.yamlsource import SourceMap
+
 
 class _Checker:
     def __init__(self, data: PackData, places: SourceMap) -> None:
@@ -50,8 +55,10 @@ class _Checker:
         self.issues.append(PackIssue(*self.places.find(path), message, "warning", check))
 
 
-def validate_data(data: PackData, places: SourceMap) -> list[PackIssue]:
-    """Every cross-reference, graph, language and Telegram-limit problem of a pack."""
+def validate_data(data: PackData, places: SourceMap,
+                  today: dt.date | None = None) -> list[PackIssue]:
+    """Every cross-reference, graph, type, date, language and Telegram-limit problem of a
+    pack; ``today`` (default: today on the pack's calendar) is what dates are compared with."""
     checker = _Checker(data, places)
     for check in (_check_meta, _check_nodes, check_options, _check_graph, check_zone_order,
                   _check_conditions, _check_rules, check_advice, check_languages,
@@ -59,6 +66,8 @@ def validate_data(data: PackData, places: SourceMap) -> list[PackIssue]:
                   check_research_notes, check_scripts, check_scopes, check_places,
                   _check_unused, check_new_kinds, check_spotter, check_sums):
         check(checker)
+    check_condition_types(checker, _conditions(checker))
+    check_dates(checker, today)
     return checker.issues
 
 
@@ -69,11 +78,11 @@ def _check_meta(c: _Checker) -> None:
                 f"default_language '{meta.default_language}' is not in languages {meta.languages}")
     if meta.start not in c.data.nodes:
         c.error(("pack", "start"), "reference", f"start node '{meta.start}' does not exist; "
-                "name one of the ids under nodes:")
+                "name one of the ids under nodes:" + did_you_mean(meta.start, c.data.nodes))
     for field, fact in c.data.incident.items():
         if fact not in c.facts:
             c.error(("incident", field), "reference", f"incident field '{field}' names fact "
-                    f"'{fact}', which no question stores")
+                    f"'{fact}', which no question stores" + did_you_mean(fact, c.facts))
 
 
 def _check_nodes(c: _Checker) -> None:
@@ -121,7 +130,8 @@ def _check_nodes(c: _Checker) -> None:
         for index, goto in _targets(node.next):
             if goto not in c.data.nodes:
                 where = (*path, "next") if index is None else (*path, "next", index, "goto")
-                c.error(where, "reference", f"next node '{goto}' does not exist")
+                c.error(where, "reference", f"next node '{goto}' does not exist"
+                        + did_you_mean(goto, c.data.nodes))
         if isinstance(node.next, list) and node.next and node.next[-1].when is not None:
             c.error((*path, "next"), "node", f"the last branch of '{node_id}' must have no "
                     "'when:' so that some branch always applies")
@@ -212,7 +222,7 @@ def _check_conditions(c: _Checker) -> None:
         for part in walk(cond):
             if isinstance(part, Use) and part.name not in c.data.conditions:
                 c.error(path, "reference", f"named condition '{part.name}' does not exist; "
-                        "define it under conditions:")
+                        "define it under conditions:" + did_you_mean(part.name, c.data.conditions))
             if isinstance(part, Test):
                 _check_test(c, path, part)
     for name in c.data.conditions:
@@ -233,8 +243,8 @@ def _check_test(c: _Checker, path: tuple[Any, ...], test: Test) -> None:
     base, _, attribute = test.fact.partition(".")
     kind = c.facts.get(base)
     if kind is None:
-        c.error(path, "reference", f"condition names fact '{base}', which no question stores; "
-                f"known facts: {', '.join(sorted(c.facts))}")
+        c.error(path, "reference", f"condition names fact '{base}', which no question stores"
+                f"{did_you_mean(base, c.facts)} (known facts: {', '.join(sorted(c.facts))})")
         return
     if attribute:
         allowed_names = (*ATTRIBUTES.get(kind, ()), *(
@@ -242,7 +252,8 @@ def _check_test(c: _Checker, path: tuple[Any, ...], test: Test) -> None:
         if attribute not in allowed_names:
             allowed = ", ".join(allowed_names) or "none"
             c.error(path, "reference", f"'{test.fact}': a {kind} fact has no attribute "
-                    f"'{attribute}' (allowed: {allowed})")
+                    f"'{attribute}' (allowed: {allowed})"
+                    + did_you_mean(attribute, ATTRIBUTES.get(kind, ())))
         return
     options = c.fact_options.get(base)
     if options is None or test.operator in ("known", "answered"):
@@ -251,7 +262,8 @@ def _check_test(c: _Checker, path: tuple[Any, ...], test: Test) -> None:
     for literal in literals:
         if literal not in options:
             c.error(path, "reference", f"'{literal}' is not an option of fact '{base}' "
-                    f"(options: {', '.join(sorted(options))})")
+                    f"(options: {', '.join(sorted(options))})"
+                    + did_you_mean(str(literal), options))
 
 
 def _check_rules(c: _Checker) -> None:
@@ -267,7 +279,8 @@ def _check_rules(c: _Checker) -> None:
                 if ref not in table:
                     section = "advice" if key in ("say", "do") else key
                     c.error((*path, key, item_index), "reference", f"rule '{rule.id}' names "
-                            f"{key} '{ref}', which is not defined under {section}:")
+                            f"{key} '{ref}', which is not defined under {section}:"
+                            + did_you_mean(ref, table))
                 elif key in ("say", "do") and c.data.advice[ref].kind != key:
                     c.error((*path, key, item_index), "reference", f"advice '{ref}' is of kind "
                             f"'{c.data.advice[ref].kind}'; list it under {c.data.advice[ref].kind}:")

@@ -17,6 +17,7 @@ than CALLSHIELD_RETENTION_DAYS is purged (storage/retention.py).
 from __future__ import annotations
 
 from .errors import Cause, StorageError, StorageUnavailable, UnknownUser
+from .events import Event
 from .interface import Store
 from .keys import KeyConfig
 from .opening import open_store
@@ -31,6 +32,7 @@ from .records import (
     Unset,
     UserRow,
 )
+from .releases import NewRelease, OperatorEntry, ReleaseRow
 from .retention import Retention
 from .sqlite import SQLiteStore
 
@@ -39,11 +41,15 @@ __all__ = [
     "AuditRow",
     "Cause",
     "ConversationRow",
+    "Event",
     "FindingRow",
     "IncidentRow",
     "KeyConfig",
     "NewFinding",
     "NewIncident",
+    "NewRelease",
+    "OperatorEntry",
+    "ReleaseRow",
     "Retention",
     "SQLiteStore",
     "StorageError",

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, runtime_checkable
 
+from .events import EventStore
 from .records import (
     UNSET,
     AuditRow,
@@ -46,11 +47,13 @@ from .records import (
     Unset,
     UserRow,
 )
+from .releases import ReleaseStore
 
 
 @runtime_checkable
-class Store(Protocol):
-    """Async persistence for users, conversations, incidents, profiles and audit."""
+class Store(ReleaseStore, EventStore, Protocol):
+    """Async persistence for users, conversations, incidents, profiles and audit; pack
+    releases and the anonymous event log come from storage/releases.py and events.py."""
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group the calls of the current task into one all-or-nothing unit."""

@@ -25,6 +25,7 @@ from . import incidents, queries
 from .batching import GroupWriter
 from .cache import ABSENT, RowCache
 from .errors import UnknownUser
+from .events import EventMethods
 from .records import (
     UNSET,
     AuditRow,
@@ -35,6 +36,7 @@ from .records import (
     Unset,
     UserRow,
 )
+from .releases import ReleaseMethods
 from .retention import Retention
 from .rights import SubjectRights
 from .sealing import PROFILE_VALUE, STATE, Sealer
@@ -51,7 +53,7 @@ _SAVE_CONVERSATION = (
     " pack_version = excluded.pack_version, updated_at = excluded.updated_at"
 )
 
-class SQLiteStore:
+class SQLiteStore(ReleaseMethods, EventMethods):
     """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
 
     def __init__(self, conn: aiosqlite.Connection, *, sealer: Sealer,

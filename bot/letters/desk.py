@@ -23,6 +23,7 @@ from bot.letters.output import missing_fields, preview_text, render_file, write_
 from bot.letters.parties import party_fields, report_name, write_date
 from bot.service import GuidanceService
 from flows import Pack, State
+from flows.letterchecks import LetterFailed
 from flows.letters import LetterContext, letter_of
 from storage import UserRow
 
@@ -52,6 +53,26 @@ class Pending:
 
     letter: str
     field: str
+
+
+class LetterBroken(Exception):
+    """A letter that could not be made (``kind``: "text", "pdf" or "docx"). It has been logged
+    with its template, line and error class; the channel tells the user what still works."""
+
+    def __init__(self, letter_id: str, kind: str) -> None:
+        super().__init__(f"letter {letter_id} ({kind}) could not be made")
+        self.letter_id = letter_id
+        self.kind = kind
+
+
+def _broken(letter_id: str, kind: str, error: Exception) -> LetterBroken:
+    """Log where a letter failed — never the error's message, which may quote user data."""
+    if isinstance(error, LetterFailed):
+        logger.error("letter %s (%s) failed: template %s line %d: %s", letter_id, kind,
+                     error.template, error.line, error.error_class)
+    else:
+        logger.error("letter %s (%s) failed: %s", letter_id, kind, type(error).__name__)
+    return LetterBroken(letter_id, kind)
 
 
 class DetailRejected(ValueError):
@@ -196,8 +217,11 @@ class LetterDesk:
     async def preview(self, user: UserRow, letter_id: str) -> str:
         pack = self._pack(user)
         context = await self.context(user, letter_id)
-        return preview_text(pack, letter_id, context,
-                            chat_language=user.language or pack.default_language)
+        try:
+            return preview_text(pack, letter_id, context,
+                                chat_language=user.language or pack.default_language)
+        except LetterFailed as error:
+            raise _broken(letter_id, "text", error) from error
 
     async def file(self, user: UserRow, letter_id: str, kind: str) -> tuple[str, bytes]:
         """(file name, bytes) of the letter as ``kind`` ("pdf" or "docx").
@@ -207,16 +231,24 @@ class LetterDesk:
         """
         pack = self._pack(user)
         context = await self.context(user, letter_id)
-        name, data = await asyncio.to_thread(render_file, pack, letter_id, context, kind)
+        try:
+            name, data = await asyncio.to_thread(render_file, pack, letter_id, context, kind)
+        except Exception as error:  # noqa: BLE001 - logged by place and class; user told
+            raise _broken(letter_id, kind, error) from error
         await self.service.store.audit(user.id, "letter_drafted", f"letter={letter_id} {kind}")
+        self.service.letter_drafted(user, letter_id)
         return name, data
 
     async def write(self, user: UserRow, letter_id: str, folder: Path) -> list[Path]:
         """Write the PDF and the DOCX into ``folder`` (the console's way); their paths."""
         pack = self._pack(user)
         context = await self.context(user, letter_id)
-        paths = await asyncio.to_thread(write_letter_files, folder, pack, letter_id, context)
+        try:
+            paths = await asyncio.to_thread(write_letter_files, folder, pack, letter_id, context)
+        except Exception as error:  # noqa: BLE001 - logged by place and class; user told
+            raise _broken(letter_id, "files", error) from error
         await self.service.store.audit(user.id, "letter_drafted", f"letter={letter_id} files")
+        self.service.letter_drafted(user, letter_id)
         return paths
 
     def _pack(self, user: UserRow) -> Pack:

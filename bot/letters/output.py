@@ -86,7 +86,8 @@ def form_parts(pack: Pack, letter_id: str, context: LetterContext,
     assert letter.form is not None
     language = context["letter"]["language"]
     style = style_for(language)
-    values = form_values(environment(Path(root or templates_dir()).resolve()), letter, context)
+    folder = root or pack.templates or templates_dir()  # a release renders from its snapshot
+    values = form_values(environment(Path(folder).resolve()), letter, context)
     colon = "：" if language.startswith("zh") else ":"
     parts = [style.form_intro.format(form=pack.text(letter.form.name, language))]
     for field, value in zip(letter.form.fields, values, strict=True):

@@ -9,6 +9,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHa
 from telegram.request import BaseRequest
 
 from bot.service import GuidanceService
+from bot.telegram.admin import AdminPanel
 from bot.telegram.handlers import Channel
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.texts import COMMANDS
@@ -29,7 +30,8 @@ def build_application(service: GuidanceService, token: str, *,
                       request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None,
                       rate_limit: bool = True, concurrency: int = 64,
-                      connections: int = HTTP_CONNECTIONS) -> Application:
+                      connections: int = HTTP_CONNECTIONS,
+                      admin: AdminPanel | None = None) -> Application:
     """The application with our handlers; ``request`` lets benchmarks skip the network;
     ``connections`` sizes the Bot API connection pool (CALLSHIELD_HTTP_CONNECTIONS)."""
     builder: ApplicationBuilder = (
@@ -47,7 +49,7 @@ def build_application(service: GuidanceService, token: str, *,
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()
-    channel = Channel(service)
+    channel = Channel(service, admin)
     app.add_handler(TypeHandler(Update, channel.on_update))
     app.add_error_handler(channel.on_error)
     app.bot_data["service"] = service

@@ -21,6 +21,7 @@ from bot.letters.desk import LetterDesk
 from bot.safety import SafetyGate
 from bot.service import LOAD, GuidanceService, Turn
 from bot.telegram import render as r
+from bot.telegram.admin import AdminPanel
 from bot.telegram.safety_screens import KIND as SAFETY_KIND, SafetyScreens
 from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
 from bot.telegram.sender import Sender
@@ -41,9 +42,10 @@ _HANDLING: ContextVar[int | None] = ContextVar("update_being_handled", default=N
 
 
 class Channel:
-    def __init__(self, service: GuidanceService) -> None:
+    def __init__(self, service: GuidanceService, admin: AdminPanel | None = None) -> None:
         self.service = service
         self.letters = LetterScreens(LetterDesk(service))
+        self.admin = admin  # /admin for CALLSHIELD_ADMINS only (bot/telegram/admin.py)
         self.safety = SafetyScreens(SafetyGate(service), self.letters, self._resume_or_menu)
 
     # -- entry --------------------------------------------------------------------------
@@ -65,6 +67,8 @@ class Channel:
         if chat is None:
             return
         send = Sender(context.bot, chat.id)
+        if self.admin is not None and await self.admin.intercept(update, send):
+            return  # an operator's /admin; for anyone else it is an unknown command
         lang = language_from_code(update.effective_user.language_code
                                   if update.effective_user else None)
         if chat.type != ChatType.PRIVATE:
@@ -212,6 +216,7 @@ class Channel:
         elif item == "unsafe":
             text = pack.text(pack.data.safety.unsafe, lang or pack.default_language)
             outs = [r.Out(r.TONE_MARK["safety"] + html.escape(text)), r.menu(lang)]
+            self.service.crisis_shown(user, "menu")
         else:
             outs = [r.menu(lang)]
         await send.outs(outs)

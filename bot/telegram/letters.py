@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.ext import ContextTypes
 
 from bot.formatting import split_message
-from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterDesk, Pending
+from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterBroken, LetterDesk, Pending
 from bot.letters.words import delivery_note, detail_label, detail_prompt
 from bot.telegram import render as r
 from bot.telegram.sender import Sender
@@ -137,7 +137,10 @@ class LetterScreens:
 
     async def _preview(self, user: UserRow, letter: str) -> list[r.Out]:
         lang = user.language
-        preview = await self.desk.preview(user, letter)
+        try:
+            preview = await self.desk.preview(user, letter)
+        except LetterBroken:  # logged by the desk; say what still works
+            return [r.Out(html.escape(t(lang, "letter_failed")))] + await self.menu(user)
         note = html.escape(delivery_note(lang, self._reviewed_on(user)))
         outs = [r.Out(f"{t(lang, 'letter_ready')}\n\n{note}")]
         # split before escaping, with room to spare, so no cut falls inside an HTML entity
@@ -160,8 +163,19 @@ class LetterScreens:
 
     async def _send_file(self, send: Sender, user: UserRow, letter: str, kind: str) -> None:
         """The file, its caption saying what it is and that it is not legal advice (with the
-        pack's review date): the letter itself carries no such note."""
-        name, data = await self.desk.file(user, letter, kind)
+        pack's review date): the letter itself carries no such note. A file that cannot be
+        made is said so, with the other format and the other letters offered."""
+        try:
+            name, data = await self.desk.file(user, letter, kind)
+        except LetterBroken:  # logged by the desk; the text preview and the other format
+            other = "docx" if kind == "pdf" else "pdf"
+            buttons = [[InlineKeyboardButton(t(user.language, f"b_{other}"),
+                                             callback_data=f"L{other[0]}:{letter}")],
+                       [InlineKeyboardButton(t(user.language, "b_other_letters"),
+                                             callback_data="m:letters")]]
+            await send.outs([r.Out(html.escape(t(user.language, "letter_file_failed")),
+                                   InlineKeyboardMarkup(buttons))])
+            return
         pack = self.desk.service.pack_for(user)
         assert pack is not None
         title = pack.text(pack.data.letters[letter].title, user.language or "")

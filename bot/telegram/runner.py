@@ -1,9 +1,11 @@
 """``callshield run`` with a token: long polling, or a webhook when CALLSHIELD_WEBHOOK_URL is set.
 
-Opens storage and packs first and refuses to start (exit 2) when either is unusable, so a
-misconfigured deployment fails loudly instead of answering users with errors. PTB's stop
-signals (SIGINT, SIGTERM) let the update in hand finish — its state is saved before replies
-go out — and the store is closed last.
+Opens storage and packs first and refuses to start (exit 2) when storage is unusable or no
+pack loads, so a misconfigured deployment fails loudly instead of answering users with errors;
+a pack that fails to load is skipped with an ERROR (bot/packs.py) and the others serve. PTB's
+stop signals (SIGINT, SIGTERM) let the update in hand finish — its state is saved before
+replies go out — and the store is closed last; new releases are picked up while it runs
+(bot/telegram/upkeep.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import sys
 from urllib.parse import urlsplit
 
 from bot.settings import Settings
-from flows import PackInvalid
 from storage import StorageUnavailable, Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -69,22 +70,15 @@ def run_telegram(settings: Settings) -> int:
         # at DEBUG these log request parameters and SQL values: message content, never ours
         logger_ = logging.getLogger(noisy)
         logger_.setLevel(max(logger_.getEffectiveLevel(), logging.INFO))
+    from bot.analytics import EventLog
     from bot.heap import settle_after_start
     from bot.letters.desk import warm_up_fonts
-    from bot.packs import load_all
+    from bot.packs import PackRegistry, reload_seconds
     from bot.service import GuidanceService
+    from bot.telegram.admin import AdminPanel, admin_ids
     from bot.telegram.app import build_application
+    from bot.telegram.upkeep import keep_up
 
-    try:
-        packs = load_all()
-    except PackInvalid as error:
-        print("callshield: a pack has errors; fix them and start again:", file=sys.stderr)
-        for issue in error.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return 2
-    if not packs:
-        print("callshield: no packs found (check CALLSHIELD_PACKS)", file=sys.stderr)
-        return 2
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -93,16 +87,27 @@ def run_telegram(settings: Settings) -> int:
         print(f"callshield: {error}", file=sys.stderr)
         loop.close()
         return 2
+    registry = PackRegistry(store, reload_seconds=reload_seconds())
+    if not loop.run_until_complete(registry.load()):  # a broken pack is skipped, loudly
+        print("callshield: no pack could be loaded (check CALLSHIELD_PACKS; see the errors "
+              "above and `callshield packs status`)", file=sys.stderr)
+        loop.run_until_complete(store.close())
+        loop.close()
+        return 2
     loop.run_until_complete(_forget_old_update_ids(store))
     assert settings.token is not None
     warm_up_fonts()  # the first user asking for a PDF should not wait for the font
-    app = build_application(GuidanceService(store, packs, channel="telegram"), settings.token,
-                            api_root=settings.api_base_url, connections=_http_connections())
+    events = EventLog(store)
+    app = build_application(GuidanceService(store, registry.packs, channel="telegram",
+                                            events=events), settings.token,
+                            api_root=settings.api_base_url, connections=_http_connections(),
+                            admin=AdminPanel(store, registry, admin_ids()))
 
     async def close_store(_: object) -> None:
         await store.close()
 
     app.post_shutdown = close_store
+    keep_up(app, registry, events)  # new releases within seconds; events written in batches
     settle_after_start()
     if settings.webhook_url:
         path = urlsplit(settings.webhook_url).path.lstrip("/")

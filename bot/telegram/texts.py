@@ -54,6 +54,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "letter_caption": "{title}. A draft, not legal advice.",
         "letter_gone": "That letter is not available any more. Here are the letters you can "
         "have now.",
+        "letter_failed": "Sorry, we could not draft this letter: a mistake on our side, now "
+        "noted (without your details). Your answers and reports are safe. You can choose "
+        "another letter below, or see your rights and where to complain with /rights.",
+        "letter_file_failed": "Sorry, we could not make this file: a mistake on our side, now "
+        "noted (without your details). The letter's text above still works: copy it into a web "
+        "form or an email. You can also try the other format, or choose another letter.",
         "settings": "Settings and privacy.\nLanguage: {lang_name}\nWhere: {jurisdiction}\n\n"
         "We store your answers, your reports, the details you give for letters and when you "
         "used the bot, encrypted and never shared. {retention} "
@@ -120,6 +126,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "b_other_letters": "其他信件",
         "letter_caption": "{title}。草稿，不是法律意见。",
         "letter_gone": "这封信已不再提供。以下是您现在可以起草的信件。",
+        "letter_failed": "抱歉，这封信暂时无法起草：是我们这边的错误，已记录（不含您的信息）。您的回答和记录都完好保存。"
+        "您可以在下面选择其他信件，或用 /rights 查看您的权利和投诉渠道。",
+        "letter_file_failed": "抱歉，这个文件暂时无法生成：是我们这边的错误，已记录（不含您的信息）。上面的信件文字仍然可用："
+        "可以复制到网上表单或邮件里。您也可以试试另一种格式，或选择其他信件。",
         "settings": "设置与隐私。\n语言：{lang_name}\n地区：{jurisdiction}\n\n"
         "我们加密保存您的回答、记录、为信件填写的信息和使用时间，绝不分享。{retention}"
         "/export_my_data 发送副本；/delete_my_data 删除全部。",
@@ -181,6 +191,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "b_other_letters": "其他信件",
         "letter_caption": "{title}。草稿，不是法律意見。",
         "letter_gone": "這封信已不再提供。以下是您現在可以起草的信件。",
+        "letter_failed": "抱歉，這封信暫時無法起草：是我們這邊的錯誤，已記錄（不含您的資料）。您的回答和紀錄都完好保存。"
+        "您可以在下面選擇其他信件，或用 /rights 查看您的權利和投訴管道。",
+        "letter_file_failed": "抱歉，這個檔案暫時無法產生：是我們這邊的錯誤，已記錄（不含您的資料）。上面的信件文字仍然可用："
+        "可以複製到網上表單或郵件裡。您也可以試試另一種格式，或選擇其他信件。",
         "settings": "設定與隱私。\n語言：{lang_name}\n地區：{jurisdiction}\n\n"
         "我們加密儲存您的回答、紀錄、為信件填寫的資料和使用時間，絕不分享。{retention}"
         "/export_my_data 傳送副本；/delete_my_data 刪除全部。",

@@ -92,7 +92,8 @@ def test_advice_conditions_are_checked_like_rule_conditions(tmp_path: Path) -> N
     extra = EXTRA.replace("{fact: caller, equals: agency}", "{fact: caller, equals: agnecy}")
     issues = issues_of(write_pack(tmp_path / "typo", NODES, start="caller", extra=extra))
     assert [i.message for i in issues if i.level == "error"] == [
-        "'agnecy' is not an option of fact 'caller' (options: agency, lender)"]
+        "'agnecy' is not an option of fact 'caller' (options: agency, lender)"
+        " — did you mean 'agency'?"]
 
 
 def test_conditional_advice_is_not_reported_unused(tmp_path: Path) -> None:

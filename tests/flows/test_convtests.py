@@ -35,3 +35,19 @@ def test_refused_answer_fails(demo_pack: Pack) -> None:
 
 def test_random_walk_finishes(demo_pack: Pack) -> None:
     assert random_walk(demo_pack, runs=1000) == []
+
+
+NIGHT_CALL = [{"caller": "lender"}, {"lender": "Huijin"}, {"when": "昨晚10点"},
+              {"number": None}, {"count": 12}, {"others": ["family"]}, {"story": "x"}]
+
+
+def test_citations_shown_can_be_asserted_by_id_or_by_their_text(demo_pack: Pack) -> None:
+    good = run_case(demo_pack, {"name": "ok", "language": "en", "steps": NIGHT_CALL, "expect": {
+        "citations_contain": ["civil_1033", "Art. 1033", "in force since 2021-01-01"],
+        "citations_lack": ["pipl_13"]}}, "inline")
+    assert good.passed, good.failures
+    bad = run_case(demo_pack, {"name": "bad", "language": "en", "steps": NIGHT_CALL, "expect": {
+        "citations_contain": ["Art. 1034"], "citations_lack": ["civil_1033"]}}, "inline")
+    assert len(bad.failures) == 2
+    assert "no citation shown matched 'Art. 1034' (shown: civil_1033" in bad.failures[0]
+    assert "'civil_1033' was shown" in bad.failures[1]

@@ -18,7 +18,8 @@ def test_start_asks_the_first_question(demo_pack: Pack, now: dt.datetime) -> Non
     assert q.node == "caller"
     assert [c.id for c in q.choices] == ["lender", "agency"]
     assert q.can_skip and not q.can_go_back
-    assert step.state.pack == "demo" and step.state.pack_version == "1"
+    assert step.state.pack == "demo" and step.state.pack_version == demo_pack.version
+    assert len(demo_pack.version) == 12  # the content hash, not the label in pack.yaml
 
 
 def test_branching_follows_the_answer(demo_pack: Pack, now: dt.datetime) -> None:
@@ -171,9 +172,10 @@ def test_a_changed_pack_version_replays_saved_answers(demo_pack: Pack, now: dt.d
     state = run(demo_pack, now, events.Pick("caller", "agency"), events.Say("today 9am")).state
     old = state.with_(pack_version="0", answers={**state.answers, "caller": "vanished_option"})
     step = advance(demo_pack, old, events.Repeat(), now=now)
-    assert step.state.pack_version == "1"
+    assert step.state.pack_version == demo_pack.version
     assert "caller" not in step.state.answers
-    assert any(isinstance(r, Message) and "updated" in r.text for r in step.replies)
+    notice = next(r.text for r in step.replies if isinstance(r, Message) and r.tone == "notice")
+    assert "updated" in notice and "\u201cWho contacted you?\u201d" in notice
     assert question(step).node == "caller"
 
 

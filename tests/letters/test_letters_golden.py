@@ -1,4 +1,6 @@
-"""Every letter, rendered from a fixed context, matches its golden text byte for byte.
+"""Every letter of the fixture packs, rendered from a fixed context, matches its golden text
+byte for byte. (The demo pack's and the shipped packs' letters have their goldens with the pack,
+``<pack>/tests/letters/``: tests/operators/test_goldens.py.)
 
 A golden file changes only on purpose: run
 ``CALLSHIELD_UPDATE_GOLDENS=1 .venv/bin/pytest tests/letters`` to rewrite them (the rewritten
@@ -14,12 +16,11 @@ import pytest
 
 from bot.letters import build_context, preview_text
 from flows import Pack, load_pack
-from tests.conftest import DEMO
 from tests.letters.conftest import FIXTURE_PACKS, PROFILES, TEMPLATES, TODAY, sample_incidents
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("CALLSHIELD_UPDATE_GOLDENS") == "1"
-PACKS = {"demo": DEMO, "cn": FIXTURE_PACKS / "cn", "us": FIXTURE_PACKS / "us"}
+PACKS = {"cn": FIXTURE_PACKS / "cn", "us": FIXTURE_PACKS / "us"}
 _loaded: dict[str, Pack] = {}
 
 

@@ -11,6 +11,7 @@ from jinja2.exceptions import SecurityError
 
 from bot.letters import build_context
 from flows import Pack, inspect_pack
+from flows.letterchecks import LetterFailed
 from flows.letters import BLANK, render_letter_text
 from flows.schema import Letter
 from tests.letters.conftest import FIXTURE_PACKS, TEMPLATES, TODAY, make_incident
@@ -73,8 +74,10 @@ def with_template(pack: Pack, root: Path, source: str) -> Pack:
 
 def test_the_sandbox_refuses_python_internals(cn_pack: Pack, tmp_path: Path) -> None:
     pack = with_template(cn_pack, tmp_path, "{{ ''.__class__ }}\n")
-    with pytest.raises(SecurityError):
+    with pytest.raises(LetterFailed) as failed:  # named by template, line and error class
         render_letter_text(pack, "probe", {}, tmp_path)
+    assert isinstance(failed.value.__cause__, SecurityError)
+    assert (failed.value.error_class, failed.value.line) == ("SecurityError", 1)
 
 
 def test_user_text_is_data_never_template_source(cn_pack: Pack) -> None:

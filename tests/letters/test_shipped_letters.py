@@ -1,9 +1,12 @@
 """Every letter the shipped packs offer, in every language it ships in, against its goldens.
 
-For each letter of flows/packs/cn and flows/packs/us (templates/cn/*, templates/us/*): the whole
-letter as text, the chat preview (the text pasted into web forms), page 1 of the PDF as a PNG
-(pixel-difference threshold, tests/letters/goldens.py) and the DOCX structure. Then the
-properties a lawyer checks first: no blank where the user gave the detail, the right paper.
+A letter's words have one golden, kept with its pack (``<pack>/tests/letters/``: the whole
+letter and the chat preview, bot/operators/goldens.py, checked for every pack by
+tests/operators/test_goldens.py, ``flows test`` and ``packs publish``). Here, for each letter
+of flows/packs/cn and flows/packs/us, rendered from the same sample case
+(bot/operators/samples.py): how it looks — page 1 of the PDF as a PNG (pixel-difference
+threshold, tests/letters/goldens.py) and the DOCX structure. Then the properties a lawyer
+checks first: no blank where the user gave the detail, the right paper.
 Rewrite the goldens with CALLSHIELD_UPDATE_GOLDENS=1 and review them.
 """
 
@@ -18,6 +21,8 @@ import pytest
 
 from bot.letters import build_context, letter_document, letter_text, preview_text, render_file
 from bot.letters.layout import SIGNATURE_LINE
+from bot.operators.goldens import golden_dir, golden_names
+from bot.operators.samples import sample_context
 from flows import Pack, load_pack
 from flows.letters import BLANK, LetterContext
 from flows.schema import ADDRESSEE_TYPES
@@ -55,22 +60,21 @@ def context(pack: Pack, letter_id: str, language: str, profile: dict[str, str] |
 
 
 @pytest.mark.parametrize(("pack_id", "letter_id", "language"), CASES, ids=IDS)
-def test_text_and_preview_match_their_goldens(pack_id: str, letter_id: str,
-                                              language: str) -> None:
+def test_the_words_have_their_golden_with_the_pack_and_the_preview_is_plain(
+        pack_id: str, letter_id: str, language: str) -> None:
     pack = shipped(pack_id)
-    ctx = context(pack, letter_id, language)
-    stem = f"{letter_id}.{language}"
-    check_text(GOLDEN / pack_id / f"{stem}.letter.txt",
-               letter_text(pack, letter_id, ctx, TEMPLATES))
-    preview = preview_text(pack, letter_id, ctx, language, TEMPLATES)
+    names = golden_names(pack, letter_id)
+    assert {name.split(".")[1] for name in names.values()} == {language}
+    assert all((golden_dir(pack) / name).is_file() for name in names.values()), names
+    preview = preview_text(pack, letter_id, sample_context(pack, letter_id), language,
+                           TEMPLATES)
     assert "# " not in preview and "{{" not in preview  # nothing but plain text to paste
-    check_text(GOLDEN / pack_id / f"{stem}.preview.txt", preview)
 
 
 @pytest.mark.parametrize(("pack_id", "letter_id", "language"), CASES, ids=IDS)
 def test_pdf_page_one_looks_like_its_golden(pack_id: str, letter_id: str, language: str) -> None:
     pack = shipped(pack_id)
-    _, pdf = render_file(pack, letter_id, context(pack, letter_id, language), "pdf", TEMPLATES)
+    _, pdf = render_file(pack, letter_id, sample_context(pack, letter_id), "pdf", TEMPLATES)
     assert b"CallShield" not in pdf  # nothing of the product, not even in the properties
     check_image(GOLDEN / pack_id / f"{letter_id}.{language}.page1.png", page_image(pdf))
 
@@ -94,8 +98,7 @@ def docx_structure(data: bytes) -> str:
 @pytest.mark.parametrize(("pack_id", "letter_id", "language"), CASES, ids=IDS)
 def test_docx_structure_matches_its_golden(pack_id: str, letter_id: str, language: str) -> None:
     pack = shipped(pack_id)
-    _, data = render_file(pack, letter_id, context(pack, letter_id, language), "docx",
-                          TEMPLATES)
+    _, data = render_file(pack, letter_id, sample_context(pack, letter_id), "docx", TEMPLATES)
     properties = docx.Document(io.BytesIO(data)).core_properties
     assert "CallShield" not in f"{properties.author}{properties.last_modified_by}" \
         f"{properties.comments}{docx_structure(data)}"
@@ -103,9 +106,9 @@ def test_docx_structure_matches_its_golden(pack_id: str, letter_id: str, languag
 
 
 def test_every_golden_belongs_to_a_shipped_letter() -> None:
-    expected = {f"{pack_id}/{letter_id}.{language}" for pack_id, letter_id, language in CASES}
-    found = {f"{p.parent.name}/{p.name.split('.')[0]}.{p.name.split('.')[1]}"
-             for p in GOLDEN.rglob("*.*")}
+    expected = {f"{pack_id}/{letter_id}.{language}.{kind}" for pack_id, letter_id, language
+                in CASES for kind in ("page1.png", "docx.txt")}
+    found = {f"{p.parent.name}/{p.name}" for p in GOLDEN.rglob("*.*")}
     assert found <= expected, f"goldens of letters that no longer ship: {found - expected}"
 
 
