@@ -16,6 +16,14 @@ than CALLSHIELD_RETENTION_DAYS is purged (storage/retention.py).
 
 from __future__ import annotations
 
+from .diary_records import (
+    AttachmentRow,
+    DiaryEntryRow,
+    NewAttachment,
+    NewDiaryEntry,
+    NewReminder,
+    ReminderRow,
+)
 from .errors import Cause, StorageError, StorageUnavailable, UnknownUser
 from .events import Event
 from .interface import Store
@@ -38,6 +46,12 @@ from .sqlite import SQLiteStore
 
 __all__ = [
     "UNSET",
+    "AttachmentRow",
+    "DiaryEntryRow",
+    "NewAttachment",
+    "NewDiaryEntry",
+    "NewReminder",
+    "ReminderRow",
     "AuditRow",
     "Cause",
     "ConversationRow",

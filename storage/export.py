@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from .diary_records import DiaryEntryRow, ReminderRow
 from .records import AuditRow, ConversationRow, IncidentRow, UserRow
 
 
@@ -21,6 +22,9 @@ def build_export(
     incidents: list[IncidentRow],
     profile: dict[str, tuple[str, str]],
     audit: list[AuditRow],
+    *,
+    diary: list[DiaryEntryRow] | None = None,
+    reminders: list[ReminderRow] | None = None,
 ) -> dict[str, Any]:
     """Assemble everything stored about one user into JSON-serialisable data."""
     return {
@@ -33,6 +37,8 @@ def build_export(
             {"id": a.id, "action": a.action, "detail": a.detail, "created_at": a.created_at}
             for a in audit
         ],
+        "diary": [_entry(entry) for entry in diary or ()],
+        "reminders": [asdict(reminder) for reminder in reminders or ()],
     }
 
 
@@ -53,4 +59,14 @@ def _incident(row: IncidentRow) -> dict[str, Any]:
         {"id": f.id, "rule_id": f.rule_id, "severity": f.severity, "data": json.loads(f.data_json)}
         for f in row.findings
     ]
+    return result
+
+
+def _entry(row: DiaryEntryRow) -> dict[str, Any]:
+    result = asdict(row)
+    del result["user_id"], result["third_parties_json"], result["said_json"]
+    result["third_parties"] = None if row.third_parties_json is None \
+        else json.loads(row.third_parties_json)
+    result["said"] = None if row.said_json is None else json.loads(row.said_json)
+    result["attachments"] = [asdict(attachment) for attachment in row.attachments]
     return result

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, runtime_checkable
 
+from .diary import DiaryStore
 from .events import EventStore
 from .records import (
     UNSET,
@@ -51,9 +52,10 @@ from .releases import ReleaseStore
 
 
 @runtime_checkable
-class Store(ReleaseStore, EventStore, Protocol):
+class Store(ReleaseStore, EventStore, DiaryStore, Protocol):
     """Async persistence for users, conversations, incidents, profiles and audit; pack
-    releases and the anonymous event log come from storage/releases.py and events.py."""
+    releases, the anonymous event log and the evidence diary (with reminders) come from
+    storage/releases.py, events.py and diary.py."""
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group the calls of the current task into one all-or-nothing unit."""

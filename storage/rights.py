@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from . import queries
+from . import diary, queries
 from .cache import RowCache
 from .errors import UnknownUser
 from .export import build_export
@@ -45,6 +45,8 @@ class SubjectRights:
                 await queries.incidents(db, self._sealer, user_id),
                 await queries.profile(db, self._sealer, user_id),
                 await queries.audit(db, user_id),
+                diary=await diary.entries(db, self._sealer, user_id),
+                reminders=await diary.reminders_of(db, user_id),
             )
 
     async def erase(self, user_id: int) -> None:
@@ -68,7 +70,8 @@ class SubjectRights:
         if any(removed.values()):
             self._cache.forget_personal()  # rows went behind the cache's back
             logger.info("retention (%d days): deleted %s", self.retention.days,
-                        ", ".join(f"{count} {name}" for name, count in removed.items()))
+                        ", ".join(f"{count} {name}" for name, count in removed.items()
+                                  if count))
         return removed
 
     def start_purging(self) -> None:
@@ -85,6 +88,7 @@ async def erase_user(db: aiosqlite.Connection, user_id: int) -> bool:
     Children are deleted explicitly rather than through cascades, so the erasure does not
     depend on ``PRAGMA foreign_keys`` being on.
     """
+    await diary.erase_diary(db, user_id)
     await db.execute(
         "DELETE FROM findings WHERE incident_id IN (SELECT id FROM incidents WHERE user_id = ?)",
         (user_id,),

@@ -51,6 +51,9 @@ SEALED: tuple[SealedTable, ...] = (
     SealedTable("incidents", ("user_id",), INCIDENT_SEALED),
     SealedTable("findings", ("incident_id",), ("data_json",)),
     SealedTable("profile_fields", ("user_id", "key"), ("value",)),
+    SealedTable("diary_entries", ("user_id",),
+                ("caller_number", "caller_name", "third_parties", "said", "note")),
+    SealedTable("diary_attachments", ("user_id",), ("file_id", "file_name")),
 )
 
 

@@ -24,6 +24,7 @@ import aiosqlite
 from . import incidents, queries
 from .batching import GroupWriter
 from .cache import ABSENT, RowCache
+from .diary import DiaryMethods
 from .errors import UnknownUser
 from .events import EventMethods
 from .records import (
@@ -53,7 +54,7 @@ _SAVE_CONVERSATION = (
     " pack_version = excluded.pack_version, updated_at = excluded.updated_at"
 )
 
-class SQLiteStore(ReleaseMethods, EventMethods):
+class SQLiteStore(ReleaseMethods, EventMethods, DiaryMethods):
     """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
 
     def __init__(self, conn: aiosqlite.Connection, *, sealer: Sealer,

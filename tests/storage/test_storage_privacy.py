@@ -7,7 +7,15 @@ import sqlite3
 
 import pytest
 
-from storage import NewFinding, NewIncident, SQLiteStore, UnknownUser
+from storage import (
+    NewAttachment,
+    NewDiaryEntry,
+    NewFinding,
+    NewIncident,
+    NewReminder,
+    SQLiteStore,
+    UnknownUser,
+)
 
 
 async def _fill(store: SQLiteStore, external_id: str) -> int:
@@ -24,6 +32,11 @@ async def _fill(store: SQLiteStore, external_id: str) -> int:
     )
     await store.set_profile_field(user.id, "full_name", f"Person {external_id}")
     await store.audit(user.id, "letter_generated", "template=complaint")
+    entry = await store.add_diary_entry(user.id, NewDiaryEntry(
+        "quick", "p", "2024-05-02", "2024-05-02", "call", note="again"))
+    await store.add_attachment(user.id, entry, NewAttachment("photo", "file-1"))
+    await store.add_reminder(user.id, NewReminder("p", "complaint", "reply_due",
+                                                  "2024-05-20T01:00:00+00:00"))
     return user.id
 
 
@@ -32,7 +45,8 @@ async def test_export_user_contains_everything_parsed(store: SQLiteStore) -> Non
     await _fill(store, "2")
     exported = await store.export_user(user_id)
     assert json.loads(json.dumps(exported)) == exported  # JSON-serialisable as is
-    assert set(exported) == {"user", "conversation", "incidents", "profile", "audit"}
+    assert set(exported) == {"user", "conversation", "incidents", "profile", "audit", "diary",
+                             "reminders"}
     assert exported["user"]["id"] == user_id
     assert exported["user"]["external_id"] == "1"
     assert exported["user"]["language"] == "ru"
@@ -53,6 +67,10 @@ async def test_export_user_contains_everything_parsed(store: SQLiteStore) -> Non
     assert [(a["action"], a["detail"]) for a in exported["audit"]] == [
         ("letter_generated", "template=complaint")
     ]
+    [entry] = exported["diary"]  # the evidence diary (issue 14), its files and reminders
+    assert (entry["note"], entry["occurred_day"]) == ("again", "2024-05-02")
+    assert entry["attachments"][0]["file_id"] == "file-1"
+    assert exported["reminders"][0]["kind"] == "reply_due"
 
 
 async def test_export_of_user_without_data(store: SQLiteStore) -> None:

@@ -97,15 +97,15 @@ async def test_another_kind_of_data_registers_its_own_purge(db_path: Path) -> No
     age(db_path, "CREATE TABLE diary (user_id INTEGER, entry BLOB, created_at TEXT)")
     age(db_path, "INSERT INTO diary VALUES (?, x'00', ?), (?, x'01', ?)", user_id, LONG_AGO,
         user_id, dt.datetime.now(dt.UTC).isoformat())
-    register_purge("diary entries", SqlPurge(("DELETE FROM diary WHERE created_at < ?",)))
+    register_purge("example entries", SqlPurge(("DELETE FROM diary WHERE created_at < ?",)))
     try:
         async with await open_store(db_path, retention=Retention(days=1)) as store:
             removed = await store.purge_expired(now=dt.datetime.now(dt.UTC))
-            assert removed["diary entries"] == 0  # the old entry went at start already
+            assert removed["example entries"] == 0  # the old entry went at start already
         with closing(sqlite3.connect(db_path)) as raw:
             assert raw.execute("SELECT COUNT(*) FROM diary").fetchone() == (1,)
     finally:
-        del PURGES["diary entries"]
+        del PURGES["example entries"]
 
 
 async def test_a_purge_is_counted_by_kind(db_path: Path,
@@ -116,7 +116,8 @@ async def test_a_purge_is_counted_by_kind(db_path: Path,
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=11)
         with caplog.at_level(logging.INFO, logger="storage.rights"):
             removed = await store.purge_expired(now=later)
-    assert removed == {"incidents": 1, "conversations": 1, "letter details": 4}
+    assert removed == {"incidents": 1, "conversations": 1, "letter details": 4,
+                       "diary entries": 0, "reminders": 0}
     logged = [r.getMessage() for r in caplog.records if "retention" in r.getMessage()]
     assert logged == ["retention (10 days): deleted 1 incidents, 1 conversations, "
                       "4 letter details"]
