@@ -149,6 +149,14 @@ class Store(ReleaseStore, EventStore, DiaryStore, Protocol):
         """Store a handled update's id, unless saving its state already did."""
         ...
 
+    async def release_update(self, channel: str, update_id: int) -> None:
+        """Undo ``claim_update`` when handling failed before the update's effects were
+        committed (a storage error), so Telegram's redelivery of it is handled, not dropped
+        as a repeat. An id already stored with its effects stays (with the row cache off the
+        id recorded by the claim is removed, so effects committed before the failure may
+        be applied again)."""
+        ...
+
     async def record_update(self, channel: str, update_id: int) -> bool:
         """Record the id now; True the first time it is seen, False for a repeat."""
         ...

@@ -66,6 +66,15 @@ class UpdateLedger:
         """Claimed here and not yet stored in the database."""
         return (channel, update_id) in self._pending
 
+    def release(self, channel: str, update_id: int) -> bool:
+        """Forget a claimed id that was never stored (its handling failed before the commit),
+        so a redelivery of the update is handled; True when it was pending."""
+        if (channel, update_id) not in self._pending:
+            return False
+        self._pending.discard((channel, update_id))
+        self._seen.get(channel, set()).discard(update_id)
+        return True
+
     def settle(self, channel: str, update_id: int) -> None:
         """The id is now in the database."""
         self._pending.discard((channel, update_id))

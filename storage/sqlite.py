@@ -292,6 +292,10 @@ class SQLiteStore(ReleaseMethods, EventMethods, DiaryMethods):
         """Store a handled update's id, unless the save of its state already did."""
         await self._updates.finish(channel, update_id)
 
+    async def release_update(self, channel: str, update_id: int) -> None:
+        """Undo ``claim_update`` for an update whose effects were not committed."""
+        await self._updates.release(channel, update_id)
+
     async def record_update(self, channel: str, update_id: int) -> bool:
         """Record the id now; True the first time ``(channel, update_id)`` is seen."""
         return await self._updates.record(channel, update_id)

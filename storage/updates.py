@@ -57,6 +57,14 @@ class UpdateIds:
             await self._writer.write(RECORD_ONE, (channel, update_id, utc_now()),
                                      on_commit=lambda: self.ledger.settle(channel, update_id))
 
+    async def release(self, channel: str, update_id: int) -> None:
+        if self._in_memory:
+            self.ledger.release(channel, update_id)
+            return
+        async with self._gate.session() as db:  # recorded by ``claim``: forget it again
+            await db.execute("DELETE FROM processed_updates WHERE channel = ? AND update_id = ?",
+                             (channel, update_id))
+
     async def record(self, channel: str, update_id: int) -> bool:
         params = (channel, update_id, utc_now())
         if not self._gate.in_transaction():

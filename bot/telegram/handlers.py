@@ -7,6 +7,7 @@ error class only — never what anyone wrote.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -22,12 +23,13 @@ from bot.safety import SafetyGate
 from bot.service import LOAD, GuidanceService, Turn
 from bot.telegram import render as r
 from bot.telegram.admin import AdminPanel
+from bot.telegram.intake import Outcome, report
 from bot.telegram.safety_screens import KIND as SAFETY_KIND, SafetyScreens
 from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
 from bot.telegram.sender import Sender
 from bot.telegram.texts import LANGUAGES, language_from_code, t
 from flows import Result, State, events
-from storage import UserRow
+from storage import StorageError, UserRow
 
 logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -51,16 +53,28 @@ class Channel:
     # -- entry --------------------------------------------------------------------------
     async def on_update(self, update: Update, context: Context) -> None:
         store, channel = self.service.store, self.service.channel
-        if not await store.claim_update(channel, update.update_id):
-            logger.info("update %s repeated; ignored", update.update_id)
-            return
-        token = _HANDLING.set(update.update_id)
         try:
-            await self._handle(update, context)
-        finally:
-            _HANDLING.reset(token)
-        # stored now unless the state it produced carried it (a menu tap, /help, a letter)
-        await store.finish_update(channel, update.update_id)
+            if not await store.claim_update(channel, update.update_id):
+                logger.info("update %s repeated; ignored", update.update_id)
+                report(Outcome.REPEATED)
+                return
+            token = _HANDLING.set(update.update_id)
+            try:
+                await self._handle(update, context)
+            finally:
+                _HANDLING.reset(token)
+            # stored now unless the state it produced carried it (a menu tap, /help, a letter)
+            await store.finish_update(channel, update.update_id)
+        except StorageError:
+            # not committed: let Telegram's redelivery be handled, not dropped as a repeat
+            with contextlib.suppress(StorageError):
+                await store.release_update(channel, update.update_id)
+            report(Outcome.NOT_SAVED)
+            raise  # the error handler tells the user
+        except Exception:
+            report(Outcome.FAILED)
+            raise
+        report(Outcome.COMMITTED)
 
     async def _handle(self, update: Update, context: Context) -> None:
         chat = update.effective_chat

@@ -5,7 +5,8 @@ pack loads, so a misconfigured deployment fails loudly instead of answering user
 a pack that fails to load is skipped with an ERROR (bot/packs.py) and the others serve. PTB's
 stop signals (SIGINT, SIGTERM) let the update in hand finish — its state is saved before
 replies go out — and the store is closed last; new releases are picked up while it runs
-(bot/telegram/upkeep.py).
+(bot/telegram/upkeep.py). Webhook mode runs our own server (bot/telegram/webhook_run.py):
+secret before body, limits on size, time and connections, 200 only after the commit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import datetime as dt
 import logging
 import os
 import sys
-from urllib.parse import urlsplit
 
 from bot.settings import Settings
 from storage import StorageUnavailable, Store, open_store
@@ -79,6 +79,16 @@ def run_telegram(settings: Settings) -> int:
     from bot.telegram.app import build_application
     from bot.telegram.upkeep import keep_up
 
+    limits = None
+    if settings.webhook_url:
+        from bot.settings import SettingsError
+        from bot.telegram.webhook_limits import WebhookLimits
+
+        try:  # a wrong limit stops the start before anything is opened
+            limits = WebhookLimits.from_env()
+        except SettingsError as error:
+            print(f"callshield: {error}", file=sys.stderr)
+            return 2
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -109,12 +119,20 @@ def run_telegram(settings: Settings) -> int:
     app.post_shutdown = close_store
     keep_up(app, registry, events)  # new releases within seconds; events written in batches
     settle_after_start()
-    if settings.webhook_url:
-        path = urlsplit(settings.webhook_url).path.lstrip("/")
+    if settings.webhook_url and limits is not None:
+        from bot.telegram.webhook_run import WebhookRun
+
+        assert settings.webhook_secret is not None  # Settings refuses a URL without one
         logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                        url_path=path, webhook_url=settings.webhook_url,
-                        secret_token=settings.webhook_secret, bootstrap_retries=-1)
+        webhook = WebhookRun(app, store, lambda: bool(registry.packs),
+                             url=settings.webhook_url, secret=settings.webhook_secret,
+                             listen=settings.webhook_listen, port=settings.webhook_port,
+                             limits=limits)
+        try:
+            served = loop.run_until_complete(webhook.run())
+        finally:
+            loop.close()
+        return 0 if served else 1
     else:
         logger.info("long polling")
         app.run_polling(poll_interval=0, timeout=_poll_timeout(), bootstrap_retries=-1)

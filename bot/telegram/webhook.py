@@ -1,0 +1,309 @@
+"""The webhook's HTTP server: what Telegram posts updates to, built so nobody else can tire it.
+
+Why not PTB's own server (tornado): it reads a whole body (up to 100 MB) before it checks the
+secret, keeps a connection that never finishes its headers open for ever, has no cap on
+connections, and its accept loop logs a traceback for every EMFILE. Here each step is ours,
+on asyncio streams with h11 (the HTTP/1.1 parser httpx already uses) doing the parsing:
+
+* the head must arrive within ``header_timeout``; the secret header is compared (in constant
+  time) before a byte of body is read — wrong or missing: 403, body never read;
+* a declared length over ``max_body`` gets 413 at once; a chunked body is cut off at the cap;
+  the body must arrive within ``body_timeout``; a kept-alive connection waits ``idle_timeout``;
+* at most ``connection_cap()`` connections: a new one pushes out the oldest connection that is
+  not busy with an update (one that never showed the secret first), or is closed at once;
+* the secret checked, the update is handed to ``deliver``, and its status is the answer:
+  200 only once the update's effects are committed (bot/telegram/webhook_run.py);
+* refusals, timeouts and running out of file descriptors are counted and logged at most once
+  a minute, never with a traceback, never with what was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import hmac
+import http
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+
+import h11
+
+from bot.telegram.webhook_limits import WebhookLimits
+
+logger = logging.getLogger(__name__)
+CHUNK = 64 * 1024
+MAX_HEAD = 16 * 1024
+"""Bytes a request's head may have; Telegram's are a few hundred."""
+LINGER_SECONDS, LINGER_BYTES = 0.5, 256 * 1024
+"""After an early refusal, how long and how much of an unwanted body is read and dropped so
+the client sees the answer rather than a reset; then the connection is cut."""
+HEALTH_PATHS = (b"/healthz", b"/readyz")
+SECRET_HEADER = b"x-telegram-bot-api-secret-token"
+Deliver = Callable[[bytes], Awaitable[int]]
+Health = Callable[[str], Awaitable[tuple[int, bytes]]]
+
+
+class _Drop(Exception):
+    """End this connection now (timed out, closed by the peer, or refused)."""
+
+
+class _Conn:
+    __slots__ = ("transport", "busy", "trusted", "task")
+
+    def __init__(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self.busy = False  # an authenticated request (or a health check) is in hand
+        self.trusted = False  # has shown the secret once
+        self.task = asyncio.current_task()
+
+
+class Quiet:
+    """A warning per kind at most once per ``interval`` seconds, saying how many were folded
+    into it, so an attack cannot fill the disk with log lines."""
+
+    def __init__(self, interval: float = 60.0) -> None:
+        self._interval = interval
+        self._last: dict[str, float] = {}
+        self._folded: Counter[str] = Counter()
+
+    def warn(self, kind: str, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if now - self._last.get(kind, -self._interval) < self._interval:
+            self._folded[kind] += 1
+            return
+        self._last[kind] = now
+        folded = self._folded.pop(kind, 0)
+        if folded:
+            message, args = message + " (and %d more since the last such line)", (*args, folded)
+        logger.warning(message, *args)
+
+
+class WebhookServer:
+    def __init__(self, *, path: str, secret: str, limits: WebhookLimits, deliver: Deliver,
+                 health: Health) -> None:
+        self._path = ("/" + path.strip("/")).encode()
+        self._secret = secret.encode()
+        self._limits = limits
+        self._cap = limits.connection_cap()
+        self._deliver = deliver
+        self._health = health
+        self._conns: dict[_Conn, None] = {}  # insertion order: oldest first
+        self._server: asyncio.Server | None = None
+        self._quiet = Quiet()
+        self.draining = False
+        self.counts: Counter[str] = Counter()
+
+    @property
+    def cap(self) -> int:
+        """Connections served at once (``WebhookLimits.connection_cap``)."""
+        return self._cap
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def start(self, host: str, port: int) -> None:
+        loop = asyncio.get_running_loop()
+        quiet_accept_errors(loop, self._quiet)
+        self._server = await asyncio.start_server(self._serve, host, port, limit=CHUNK,
+                                                  backlog=min(self._cap, 1024))
+        logger.info("webhook listening on %s:%s (up to %d connections, body cap %d bytes)",
+                    host, self.port, self._cap, self._limits.max_body)
+
+    async def close(self) -> None:
+        """Stop accepting, let requests in hand finish (``shutdown_grace``), then cut the
+        rest; an update cut off is not answered, so Telegram delivers it again."""
+        self.draining = True
+        if self._server is not None:
+            self._server.close()
+        for conn in list(self._conns):
+            if not conn.busy:
+                conn.transport.abort()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._limits.shutdown_grace
+        while any(c.busy for c in self._conns) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        for conn in list(self._conns):
+            conn.transport.abort()
+            if conn.busy and conn.task is not None:
+                conn.task.cancel()
+        busy = [c.task for c in self._conns if c.task is not None]
+        if busy:
+            await asyncio.wait(busy, timeout=2)
+
+    # -- connections --------------------------------------------------------------------
+    def _admit(self, conn: _Conn) -> bool:
+        if self.draining:
+            return False
+        if len(self._conns) >= self._cap:
+            idle = [c for c in self._conns if not c.busy]
+            victim = next((c for c in idle if not c.trusted), idle[0] if idle else None)
+            if victim is None:
+                self._note("refused", "webhook: %d connections busy with updates; a new one "
+                           "was refused", len(self._conns))
+                return False
+            del self._conns[victim]
+            victim.transport.abort()
+            self._note("evicted", "webhook: connection cap (%d) reached; the oldest idle "
+                       "connection was closed to make room", self._cap)
+        self._conns[conn] = None
+        return True
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = _Conn(writer.transport)
+        if not self._admit(conn):
+            writer.transport.abort()
+            return
+        try:
+            await self._converse(reader, writer, conn)
+        except (_Drop, h11.ProtocolError, ConnectionError, TimeoutError, OSError):
+            pass
+        except asyncio.CancelledError:
+            if not self.draining:
+                raise
+        except Exception as error:  # noqa: BLE001 - one connection must not stop the server
+            logger.error("webhook: connection failed: %s", type(error).__name__)
+        finally:
+            self._conns.pop(conn, None)
+            writer.transport.abort()
+
+    async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                        conn: _Conn) -> None:
+        h = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+        loop = asyncio.get_running_loop()
+        wait = self._limits.header_timeout
+        while not self.draining:
+            conn.busy = False
+            event = await self._next(h, reader, loop.time() + wait, "header")
+            if not isinstance(event, h11.Request):
+                return  # closed by the peer between requests
+            conn.busy = True
+            if not await self._answer(h, reader, writer, conn, event):
+                return
+            h.start_next_cycle()
+            wait = self._limits.idle_timeout + self._limits.header_timeout
+
+    async def _answer(self, h: h11.Connection, reader: asyncio.StreamReader,
+                      writer: asyncio.StreamWriter, conn: _Conn, request: h11.Request) -> bool:
+        """Answer one request; False when the connection must close after it."""
+        target = request.target.split(b"?", 1)[0]
+        if request.method == b"GET" and target in HEALTH_PATHS:
+            status, payload = await self._health(target.decode()[1:])
+            await self._send(h, writer, status, payload, close=True)
+            return False
+        if target != self._path or request.method != b"POST":
+            self.counts["not_found" if target != self._path else "bad_method"] += 1
+            return await self._refuse(h, reader, writer, 404 if target != self._path else 405)
+        headers = dict(request.headers)  # h11 lower-cases names; the first of a name is kept
+        if not hmac.compare_digest(headers.get(SECRET_HEADER, b""), self._secret):
+            self._note("bad_secret", "webhook: a request without the right secret was refused")
+            return await self._refuse(h, reader, writer, 403)
+        conn.trusted = True
+        length = headers.get(b"content-length")
+        if length is not None and int(length) > self._limits.max_body:
+            self._note("too_large", "webhook: a body of %s bytes was refused (cap %d)",
+                       int(length), self._limits.max_body)
+            return await self._refuse(h, reader, writer, 413)
+        if h.they_are_waiting_for_100_continue:
+            writer.write(h.send(h11.InformationalResponse(status_code=100, headers=[])))
+        body = await self._body(h, reader)
+        if body is None:
+            self._note("too_large", "webhook: a chunked body over %d bytes was cut off",
+                       self._limits.max_body)
+            return await self._refuse(h, reader, writer, 413)
+        status = await self._deliver(body)
+        await self._send(h, writer, status, b"", close=self.draining)
+        return h.our_state is h11.DONE and h.their_state is h11.DONE
+
+    async def _body(self, h: h11.Connection, reader: asyncio.StreamReader) -> bytes | None:
+        """The whole body, or None once it passes the cap."""
+        deadline = asyncio.get_running_loop().time() + self._limits.body_timeout
+        body = bytearray()
+        while True:
+            event = await self._next(h, reader, deadline, "body")
+            if isinstance(event, h11.EndOfMessage):
+                return bytes(body)
+            if not isinstance(event, h11.Data):
+                raise _Drop("closed in the body")
+            body += event.data
+            if len(body) > self._limits.max_body:
+                return None
+
+    async def _next(self, h: h11.Connection, reader: asyncio.StreamReader, deadline: float,
+                    phase: str) -> object:
+        while True:
+            event = h.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            try:
+                async with asyncio.timeout_at(deadline):
+                    data = await reader.read(CHUNK)
+            except TimeoutError:
+                self._note(f"slow_{phase}", "webhook: a connection too slow to send its %s "
+                           "was dropped", phase)
+                raise _Drop(phase) from None
+            h.receive_data(data)
+
+    async def _refuse(self, h: h11.Connection, reader: asyncio.StreamReader,
+                      writer: asyncio.StreamWriter, status: int) -> bool:
+        """Answer ``status`` without reading the body, then close (a body may be on its way:
+        a little of it is dropped so the client reads the answer instead of a reset)."""
+        await self._send(h, writer, status, b"", close=True)
+        with contextlib.suppress(Exception):
+            if writer.can_write_eof():
+                writer.write_eof()
+            async with asyncio.timeout(LINGER_SECONDS):
+                dropped = 0
+                while dropped < LINGER_BYTES:
+                    chunk = await reader.read(CHUNK)
+                    if not chunk:
+                        break
+                    dropped += len(chunk)
+        return False
+
+    async def _send(self, h: h11.Connection, writer: asyncio.StreamWriter, status: int,
+                    payload: bytes, *, close: bool) -> None:
+        headers = [(b"content-length", str(len(payload)).encode())]
+        if payload:
+            headers.append((b"content-type", b"application/json"))
+        if close:
+            headers.append((b"connection", b"close"))
+        reason = http.HTTPStatus(status).phrase.encode()
+        data = h.send(h11.Response(status_code=status, headers=headers, reason=reason))
+        if payload:
+            data += h.send(h11.Data(data=payload))
+        data += h.send(h11.EndOfMessage())
+        writer.write(data)
+        async with asyncio.timeout(self._limits.body_timeout):
+            await writer.drain()
+
+    def _note(self, kind: str, message: str, *args: object) -> None:
+        self.counts[kind] += 1
+        self._quiet.warn(kind, message, *args)
+
+
+OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+
+
+def quiet_accept_errors(loop: asyncio.AbstractEventLoop, quiet: Quiet) -> None:
+    """asyncio reports a failed accept (no file descriptors left) with a traceback each
+    time it retries; make that one line a minute. Anything else goes on as before."""
+    previous = loop.get_exception_handler()
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        error = context.get("exception")
+        if isinstance(error, OSError) and error.errno in OUT_OF_RESOURCES:
+            quiet.warn("accept", "webhook: cannot accept connections: %s (file descriptor or "
+                       "memory limit; raise `ulimit -n` or lower "
+                       "CALLSHIELD_WEBHOOK_MAX_CONNECTIONS)", errno.errorcode[error.errno])
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
