@@ -25,6 +25,7 @@ import errno
 import hmac
 import http
 import logging
+import socket
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,7 @@ LINGER_SECONDS, LINGER_BYTES = 0.5, 256 * 1024
 the client sees the answer rather than a reset; then the connection is cut."""
 HEALTH_PATHS = (b"/healthz", b"/readyz")
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"
+OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 Deliver = Callable[[bytes], Awaitable[int]]
 Health = Callable[[str], Awaitable[tuple[int, bytes]]]
 
@@ -53,11 +55,15 @@ class _Drop(Exception):
 class _Conn:
     __slots__ = ("transport", "busy", "trusted", "task")
 
-    def __init__(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
+    def __init__(self) -> None:
+        self.transport: asyncio.BaseTransport | None = None
         self.busy = False  # an authenticated request (or a health check) is in hand
         self.trusted = False  # has shown the secret once
-        self.task = asyncio.current_task()
+        self.task: asyncio.Task[None] | None = None
+
+    def abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
 
 
 class Quiet:
@@ -91,7 +97,8 @@ class WebhookServer:
         self._deliver = deliver
         self._health = health
         self._conns: dict[_Conn, None] = {}  # insertion order: oldest first
-        self._server: asyncio.Server | None = None
+        self._socket: socket.socket | None = None
+        self._acceptor: asyncio.Task[None] | None = None
         self._quiet = Quiet()
         self.draining = False
         self.counts: Counter[str] = Counter()
@@ -103,32 +110,63 @@ class WebhookServer:
 
     @property
     def port(self) -> int:
-        assert self._server is not None
-        return int(self._server.sockets[0].getsockname()[1])
+        assert self._socket is not None
+        return int(self._socket.getsockname()[1])
 
     async def start(self, host: str, port: int) -> None:
-        loop = asyncio.get_running_loop()
-        quiet_accept_errors(loop, self._quiet)
-        self._server = await asyncio.start_server(self._serve, host, port, limit=CHUNK,
-                                                  backlog=min(self._cap, 1024))
+        sock = socket.create_server((host, port), backlog=64)
+        sock.setblocking(False)
+        self._socket = sock
+        self._acceptor = asyncio.get_running_loop().create_task(self._accept(sock))
         logger.info("webhook listening on %s:%s (up to %d connections, body cap %d bytes)",
                     host, self.port, self._cap, self._limits.max_body)
+
+    async def _accept(self, sock: socket.socket) -> None:
+        """One connection at a time, so never more descriptors than the cap allows (asyncio's
+        own server accepts a whole backlog at once, and logs a traceback per EMFILE)."""
+        loop = asyncio.get_running_loop()
+        while not self.draining:
+            try:
+                client, _ = await loop.sock_accept(sock)
+            except OSError as error:
+                if self.draining:
+                    return
+                if error.errno in OUT_OF_RESOURCES:
+                    self._note("accept", "webhook: cannot accept connections: %s (raise the "
+                               "open-files limit, `ulimit -n`, or lower CALLSHIELD_WEBHOOK_MAX_"
+                               "CONNECTIONS)", errno.errorcode.get(error.errno or 0, "?"))
+                    await asyncio.sleep(0.05)
+                continue
+            conn = _Conn()
+            if not self._admit(conn):
+                client.close()
+                continue
+            try:
+                reader, writer = await asyncio.open_connection(sock=client, limit=CHUNK)
+            except OSError:
+                self._conns.pop(conn, None)
+                client.close()
+                continue
+            conn.transport = writer.transport
+            conn.task = loop.create_task(self._serve(reader, writer, conn))
 
     async def close(self) -> None:
         """Stop accepting, let requests in hand finish (``shutdown_grace``), then cut the
         rest; an update cut off is not answered, so Telegram delivers it again."""
         self.draining = True
-        if self._server is not None:
-            self._server.close()
+        if self._acceptor is not None:
+            self._acceptor.cancel()
+        if self._socket is not None:
+            self._socket.close()
         for conn in list(self._conns):
             if not conn.busy:
-                conn.transport.abort()
+                conn.abort()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._limits.shutdown_grace
         while any(c.busy for c in self._conns) and loop.time() < deadline:
             await asyncio.sleep(0.05)
         for conn in list(self._conns):
-            conn.transport.abort()
+            conn.abort()
             if conn.busy and conn.task is not None:
                 conn.task.cancel()
         busy = [c.task for c in self._conns if c.task is not None]
@@ -147,17 +185,14 @@ class WebhookServer:
                            "was refused", len(self._conns))
                 return False
             del self._conns[victim]
-            victim.transport.abort()
+            victim.abort()
             self._note("evicted", "webhook: connection cap (%d) reached; the oldest idle "
                        "connection was closed to make room", self._cap)
         self._conns[conn] = None
         return True
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        conn = _Conn(writer.transport)
-        if not self._admit(conn):
-            writer.transport.abort()
-            return
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     conn: _Conn) -> None:
         try:
             await self._converse(reader, writer, conn)
         except (_Drop, h11.ProtocolError, ConnectionError, TimeoutError, OSError):
@@ -285,25 +320,3 @@ class WebhookServer:
         self.counts[kind] += 1
         self._quiet.warn(kind, message, *args)
 
-
-OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
-
-
-def quiet_accept_errors(loop: asyncio.AbstractEventLoop, quiet: Quiet) -> None:
-    """asyncio reports a failed accept (no file descriptors left) with a traceback each
-    time it retries; make that one line a minute. Anything else goes on as before."""
-    previous = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
-        error = context.get("exception")
-        if isinstance(error, OSError) and error.errno in OUT_OF_RESOURCES:
-            quiet.warn("accept", "webhook: cannot accept connections: %s (file descriptor or "
-                       "memory limit; raise `ulimit -n` or lower "
-                       "CALLSHIELD_WEBHOOK_MAX_CONNECTIONS)", errno.errorcode[error.errno])
-            return
-        if previous is not None:
-            previous(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)

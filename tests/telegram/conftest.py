@@ -84,15 +84,21 @@ class BotProcess:
         return self.log.read_text(errors="replace")
 
 
-@pytest.fixture
-async def make_bot(server: FakeBotApi, packs_dir: Path,
-                   tmp_path: Path) -> AsyncIterator[Callable[..., BotProcess]]:
-    processes: list[BotProcess] = []
+def bot_env(server: FakeBotApi, packs_dir: Path, tmp_path: Path) -> dict[str, str]:
+    """The environment ``make_bot`` starts the bot with (for tests that start it otherwise)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CALLSHIELD_", "TELEGRAM_"))}
     base.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.api_root,
                 CALLSHIELD_DATABASE=str(tmp_path / "bot.sqlite3"),
                 CALLSHIELD_PACKS=str(packs_dir), CALLSHIELD_POLL_TIMEOUT="1",
                 PTB_TIMEDELTA="1", PYTHONUNBUFFERED="1", CALLSHIELD_LOG_LEVEL=os.environ.get("TG_TEST_LOG", "INFO"))
+    return base
+
+
+@pytest.fixture
+async def make_bot(server: FakeBotApi, packs_dir: Path,
+                   tmp_path: Path) -> AsyncIterator[Callable[..., BotProcess]]:
+    processes: list[BotProcess] = []
+    base = bot_env(server, packs_dir, tmp_path)
 
     def make(**extra: str) -> BotProcess:
         bot = BotProcess(base, tmp_path / "bot.log").start(**extra)

@@ -1,0 +1,56 @@
+"""The webhook server on its own, in this process, where the test can take the process's
+file descriptors away: running out of them while accepting is one quiet line, and serving
+resumes when they come back. (Everything else is tested against the real bot process in
+test_webhook_limits.py; here ``deliver`` only needs to answer.)"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import resource
+
+import pytest
+
+from bot.telegram.webhook import WebhookServer
+from bot.telegram.webhook_limits import WebhookLimits
+from tests.telegram.webhook_kit import SECRET, raw_head, status_of
+
+
+async def test_running_out_of_descriptors_while_accepting_is_one_quiet_line(
+        caplog: pytest.LogCaptureFixture) -> None:
+    async def deliver(body: bytes) -> int:
+        return 200
+
+    async def health(which: str) -> tuple[int, bytes]:
+        return 200, b"{}"
+
+    server = WebhookServer(path="tg", secret=SECRET, limits=WebhookLimits(), deliver=deliver,
+                           health=health)
+    await server.start("127.0.0.1", 0)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    clients: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    caplog.set_level(logging.WARNING, logger="bot.telegram.webhook")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (len(os.listdir("/proc/self/fd")) + 16, hard))
+    try:
+        for _ in range(64):  # clients and the server's accepts share what is left
+            try:
+                clients.append(await asyncio.open_connection("127.0.0.1", server.port))
+            except OSError:
+                break
+        await asyncio.sleep(0.5)  # the server keeps trying to accept, and failing
+    finally:
+        for _, writer in clients:
+            writer.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    for _, writer in clients:
+        await writer.wait_closed()
+    reader, writer = await raw_head(server.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert await status_of(reader) == 200  # serving again
+    writer.close()
+    await writer.wait_closed()
+    await server.close()
+    lines = [r for r in caplog.records if "cannot accept" in r.getMessage()]
+    assert len(lines) == 1 and "EMFILE" in lines[0].getMessage()
+    assert server.counts["accept"] > 1  # many failures, one line
+    assert all(r.exc_info is None for r in caplog.records)
