@@ -76,7 +76,9 @@ class SafetyGate:
         """The user's region's lines; before one is chosen, guessed from Telegram's language,
         else from the language they wrote in."""
         pack = self.service.pack_for(user)
-        region = safety_region(pack) if pack is not None else None
+        state = self.service.recent_state(user) if pack is not None else None
+        answers = state.answers if state is not None and state.pack == pack.id else None
+        region = safety_region(pack, answers) if pack is not None else None
         return regions_for(self.data, region, locale, language or user.language)
 
     async def screen(self, user: UserRow, text: str | None, *, where: str,

@@ -60,6 +60,12 @@ class GuidanceService:
         caches rows hands back the very text we saved, so parsing it again is skipped. The
         engine never changes a state it is given, so sharing one is safe."""
 
+    def recent_state(self, user: UserRow) -> State | None:
+        """The state read or saved last for ``user``, without a database read (None when it is
+        not at hand): for choices that may fall back to a default, like whose crisis lines."""
+        known = self._parsed.get(user.id)
+        return known[1] if isinstance(known, tuple) else None
+
     def pack_for(self, user: UserRow) -> Pack | None:
         """The pack serving the user's jurisdiction, if they chose one we serve."""
         return self.packs.get(user.jurisdiction or "")

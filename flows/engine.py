@@ -295,7 +295,8 @@ def _safety(pack: Pack, state: State, text: str) -> tuple[list[Reply], bool]:
     replies: list[Reply] = []
     if verdict:
         data = safety_data()
-        regions = regions_for(data, safety_region(pack), language=state.language)
+        regions = regions_for(data, safety_region(pack, state.answers),
+                              language=state.language)
         language = language_of(text, state.language)
         replies.append(Message("\n\n".join(response(data, verdict, regions, language)),
                                "safety"))

@@ -85,3 +85,27 @@ def check_advice(c: Checker) -> None:
         if advice.always and advice.when is not None:
             c.error(("advice", advice_id, "when"), "advice", f"advice '{advice_id}' has both "
                     "always: true and when:; keep one (always shows it after every interview)")
+
+
+def check_safety_region(c: Checker) -> None:
+    """``safety.region_from``: a choice question, its options, and regions with crisis lines."""
+    chosen = c.data.safety.region_from
+    if chosen is None:
+        return
+    where = ("safety", "region_from")
+    node = c.data.nodes.get(chosen.node)
+    if node is None or node.kind != "choice":
+        c.error((*where, "node"), "reference", f"region_from.node '{chosen.node}' must be a "
+                "choice question of this pack (the one that asks where the person is)")
+        return
+    options = {o.id for o in node.options or []}
+    from flows.safety import safety_data  # the shared lines: loaded once, cached
+
+    known = safety_data().regions
+    for option, region in chosen.regions.items():
+        if option not in options:
+            c.error((*where, "regions", option), "reference", f"'{option}' is not an option of "
+                    f"'{chosen.node}' (options: {', '.join(sorted(options))})")
+        if region not in known:
+            c.error((*where, "regions", option), "reference", f"region '{region}' has no crisis "
+                    f"lines in flows/safety/data/lines.yaml (known: {', '.join(sorted(known))})")

@@ -203,6 +203,12 @@ def _ahead(data: PackData, start: str) -> frozenset[str]:
                      if (name := fact_name(node_id, data.nodes[node_id])) is not None)
 
 
-def safety_region(pack: Pack) -> str:
-    """Whose crisis lines the pack's users see (``safety.region``, else the jurisdiction)."""
+def safety_region(pack: Pack, answers: Mapping[str, Any] | None = None) -> str:
+    """Whose crisis lines the pack's users see: the region the person's answer names
+    (``safety.region_from``), else ``safety.region``, else the jurisdiction."""
+    chosen = pack.data.safety.region_from
+    if chosen is not None and answers:
+        answer = answers.get(chosen.node)
+        if isinstance(answer, str) and answer in chosen.regions:
+            return chosen.regions[answer]
     return pack.data.safety.region or pack.data.pack.jurisdiction

@@ -342,15 +342,26 @@ class SafetyLexicon(Strict):
     signals: dict[SignalKind, list[Annotated[str, Field(min_length=1)]]] = {}
 
 
+class RegionFrom(Strict):
+    """Crisis lines chosen by an answer: a pack for several places (``elsewhere``) shows Hong
+    Kong's lines to a person who said she is in Hong Kong, not a guess from her phone."""
+
+    node: str
+    regions: dict[str, Annotated[str, Field(pattern=r"^[A-Z]{2,4}$")]]
+    """Option id -> region of flows/safety/data/lines.yaml."""
+
+
 class Safety(Strict):
     """``unsafe``: what "I feel unsafe" shows; ``triggers``: the pack's own warnings (e.g. a
     scam), shown first; ``lexicon``: crisis patterns added to the shared ones; ``region``: whose
-    crisis lines to show (a region of flows/safety/data/lines.yaml; default: the jurisdiction)."""
+    crisis lines to show (a region of flows/safety/data/lines.yaml; default: the jurisdiction);
+    ``region_from``: once the person has answered where she is, that answer decides."""
 
     unsafe: Text
     triggers: list[SafetyTrigger] = []
     lexicon: SafetyLexicon | None = None
     region: str | None = Field(default=None, pattern=r"^[A-Z]{2,4}$")
+    region_from: RegionFrom | None = None
 
 
 IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel", "description"]

@@ -13,7 +13,7 @@ from typing import Any
 from flows.condchecks import check_condition_types
 from flows.conditions import Condition, Test, Use, walk
 from flows.datechecks import check_dates
-from flows.featurechecks import check_advice, check_options, check_zone_order
+from flows.featurechecks import check_advice, check_options, check_safety_region, check_zone_order
 from flows.hantchecks import check_scripts
 from flows.issues import PackIssue
 from flows.lawchecks import check_citations, check_research_notes, check_sources
@@ -64,7 +64,8 @@ def validate_data(data: PackData, places: SourceMap,
                   _check_conditions, _check_rules, check_advice, check_languages,
                   check_limits, check_placeholders, check_sources, check_citations,
                   check_research_notes, check_scripts, check_scopes, check_places,
-                  _check_unused, check_new_kinds, check_spotter, check_sums):
+                  _check_unused, check_new_kinds, check_spotter, check_sums,
+                  check_safety_region):
         check(checker)
     check_condition_types(checker, _conditions(checker))
     check_dates(checker, today)
