@@ -85,6 +85,10 @@ def database_command(settings: Settings, command: str) -> int:
     if command == "new-key":
         print(new_key_text())
         return 0
+    if isinstance(settings.database, str):  # a postgresql:// URL
+        print("callshield: `db rotate-key` works on a SQLite database only; on PostgreSQL, "
+              "keep the current key (README, PostgreSQL)", file=sys.stderr)
+        return 2
     try:
         rotation = asyncio.run(rotate_key(settings.database, settings.keys))
     except StorageError as error:

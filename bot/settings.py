@@ -7,11 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage import KeyConfig, Retention, StorageError
+from storage.pg.dialect import is_postgres_url
 from storage.retention import parse_days
 
 DEFAULT_DATABASE = "callshield.db"
 DEFAULT_LETTERS_DIR = "callshield-letters"
 TELEGRAM_API = "https://api.telegram.org"
+
+
+def database_of(text: str) -> Path | str:
+    """CALLSHIELD_DATABASE: a ``postgresql://`` URL stays text (a Path would fold its
+    slashes); anything else is the SQLite file's path."""
+    return text if is_postgres_url(text) else Path(text)
 
 
 class SettingsError(ValueError):
@@ -21,7 +28,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: str | None
-    database: Path
+    database: Path | str
+    """A SQLite file, or a ``postgresql://`` URL (several workers; storage/pg/)."""
     api_base_url: str
     webhook_url: str | None
     webhook_secret: str | None
@@ -58,7 +66,7 @@ class Settings:
             raise SettingsError(f"CALLSHIELD_WEBHOOK_PORT={port_text!r} is not a port number")
         return cls(
             token=env.get("TELEGRAM_BOT_TOKEN") or None,
-            database=Path(env.get("CALLSHIELD_DATABASE") or DEFAULT_DATABASE),
+            database=database_of(env.get("CALLSHIELD_DATABASE") or DEFAULT_DATABASE),
             api_base_url=(env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API).rstrip("/"),
             webhook_url=webhook_url,
             webhook_secret=secret,

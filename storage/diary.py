@@ -99,11 +99,10 @@ class DiaryMethods:
     async def add_diary_entry(self, user_id: int, entry: NewDiaryEntry) -> int:
         values = _entry_values(self._sealer, user_id, entry)  # bad input fails before SQL
         async with self._gate.session("write", user_id=user_id) as db:
-            cursor = await db.execute(
+            [(entry_id,)] = await db.execute_fetchall(
                 f"INSERT INTO diary_entries ({', '.join(values)})"
-                f" VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+                f" VALUES ({', '.join('?' * len(values))}) RETURNING id", tuple(values.values()))
+        return int(entry_id)
 
     async def list_diary_entries(self, user_id: int) -> list[DiaryEntryRow]:
         async with self._gate.session("read") as db:
@@ -131,17 +130,16 @@ class DiaryMethods:
             if not owner:
                 raise LookupError("no such diary entry for this user")
             seal = self._sealer.seal
-            cursor = await db.execute(
+            [(attachment_id,)] = await db.execute_fetchall(
                 "INSERT INTO diary_attachments (entry_id, user_id, kind, file_id, file_name,"
                 " mime_type, size, sha256, received_at, hashed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (entry_id, user_id, attachment.kind,
                  seal("diary_attachments.file_id", attachment.file_id, user_id),
                  seal("diary_attachments.file_name", attachment.file_name, user_id),
                  attachment.mime_type, attachment.size, attachment.sha256, utc_now(),
                  utc_now() if attachment.sha256 else None))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return int(attachment_id)
 
     async def set_attachment_hash(self, user_id: int, attachment_id: int, sha256: str,
                                   size: int) -> bool:
@@ -158,12 +156,11 @@ class DiaryMethods:
         check_text(pack_id=reminder.pack_id, letter_id=reminder.letter_id, kind=reminder.kind)
         due = to_utc(reminder.due_at_utc, "due_at_utc")
         async with self._gate.session("write", user_id=user_id) as db:
-            cursor = await db.execute(
+            [(reminder_id,)] = await db.execute_fetchall(
                 "INSERT INTO reminders (user_id, pack_id, letter_id, kind, due_at_utc,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (user_id, reminder.pack_id, reminder.letter_id, reminder.kind, due, utc_now()))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return int(reminder_id)
 
     async def list_reminders(self, user_id: int) -> list[ReminderRow]:
         async with self._gate.session("read") as db:

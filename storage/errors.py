@@ -41,6 +41,8 @@ class Cause(enum.Enum):
     """The database was written by a newer release, or a migration is broken."""
     UNKNOWN_USER = "unknown_user"
     """The call named a user that does not exist."""
+    UNREACHABLE = "unreachable"
+    """The database server cannot be reached, or refused the connection (PostgreSQL)."""
     CLOSED = "closed"
     """The store was already closed."""
     OTHER = "other"
@@ -50,7 +52,7 @@ class Cause(enum.Enum):
     def transient(self) -> bool:
         """True when the same call may succeed later without code or configuration changes
         (space freed, lock released, a flaky disk recovering)."""
-        return self in (Cause.DISK_FULL, Cause.BUSY, Cause.IO_ERROR)
+        return self in (Cause.DISK_FULL, Cause.BUSY, Cause.IO_ERROR, Cause.UNREACHABLE)
 
 
 class StorageError(Exception):

@@ -79,7 +79,7 @@ class EventMethods:
             sql += " AND pack_id = ?"
             params.append(pack_id)
         async with self._gate.session("read") as db:
-            rows = await db.execute_fetchall(sql + " ORDER BY day, token, seq", params)
+            rows = await db.execute_fetchall(sql + " ORDER BY day, token NULLS FIRST, seq NULLS FIRST", params)
         return [Event(*row) for row in rows]
 
     async def prune_events(self, before_day: str) -> int:

@@ -17,7 +17,7 @@ from .values import check_json, to_utc, utc_now
 
 _INSERT_INCIDENT = (
     f"INSERT INTO incidents (user_id, occurred_at_utc, created_at, {', '.join(INCIDENT_FIELDS)})"
-    f" VALUES ({', '.join('?' * (3 + len(INCIDENT_FIELDS)))})"
+    f" VALUES ({', '.join('?' * (3 + len(INCIDENT_FIELDS)))}) RETURNING id"
 )
 _INSERT_FINDING = (
     "INSERT INTO findings (incident_id, rule_id, severity, data_json) VALUES (?, ?, ?, ?)"
@@ -43,9 +43,8 @@ async def insert_incident(db: aiosqlite.Connection, sealer: Sealer, user_id: int
         if field in INCIDENT_SEALED else getattr(incident, field)
         for field in INCIDENT_FIELDS
     ]
-    cursor = await db.execute(_INSERT_INCIDENT, (user_id, occurred_utc, utc_now(), *values))
-    incident_id = cursor.lastrowid
-    assert incident_id is not None
+    [(incident_id,)] = await db.execute_fetchall(
+        _INSERT_INCIDENT, (user_id, occurred_utc, utc_now(), *values))
     await db.executemany(_INSERT_FINDING, [
         (incident_id, f.rule_id, f.severity, sealer.seal(FINDING_DATA, f.data_json, incident_id))
         for f in findings

@@ -28,6 +28,7 @@ from .errors import Cause, StorageError, StorageUnavailable
 from .files import create_private, tighten_database
 from .keys import KeyConfig, load_keys
 from .migrate import apply_migrations
+from .pg.dialect import is_postgres_url
 from .retention import Retention
 from .scrub import PRAGMAS, scrub_wal
 from .sealing import Sealer, check_keys, registered_keys, reseal_all
@@ -43,6 +44,10 @@ async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.
                      retention: Retention | None = None) -> SQLiteStore:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
+    ``path`` is a SQLite file, or a ``postgresql://`` URL: then the PostgreSQL engine
+    (storage/pg/: no row cache, so ``cache`` and ``busy_timeout_s`` do not apply; the data
+    key must come from CALLSHIELD_DATA_KEY or CALLSHIELD_DATA_KEY_FILE).
+
     Use as ``async with await open_store(path) as store:`` or call ``close()``.
     ``busy_timeout_s`` is how long to wait for another process's lock. ``cache`` keeps users
     and conversation states in memory (write-through); it assumes this process is the only
@@ -56,6 +61,10 @@ async def open_store(path: str | os.PathLike[str], *, busy_timeout_s: float = 5.
             is newer than this code, or the data key is missing or wrong
             (``cause`` says which).
     """
+    if is_postgres_url(path):  # several workers, one server (storage/pg/)
+        from .pg.opening import open_postgres_store
+
+        return await open_postgres_store(str(path), keys=keys, retention=retention)
     try:
         return await _open(path, busy_timeout_s, cache, keys, retention)
     except StorageError as error:

@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 
 import aiosqlite
 
+from .pg.dialect import POSTGRESQL, dialect_of
 from .transactions import ConnectionGate
 from .values import check_text, utc_now
 
@@ -123,16 +124,18 @@ class ReleaseMethods:
         check_text(pack_id=release.pack_id, content_hash=release.content_hash,
                    published_by=release.published_by, action=release.action)
         async with self._gate.session("write") as db:  # BEGIN IMMEDIATE: numbers never clash
+            if dialect_of(db) == POSTGRESQL:  # no BEGIN IMMEDIATE: lock this pack's numbers
+                await db.execute("SELECT pg_advisory_xact_lock(hashtext(?))",
+                                 (f"callshield-release:{release.pack_id}",))
             rows = await db.execute_fetchall(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM pack_releases WHERE pack_id = ?",
                 (release.pack_id,))
             number = int(next(iter(rows))[0])
             values = [getattr(release, name) for name in _NEW]
-            cursor = await db.execute(
+            [(row_id,)] = await db.execute_fetchall(
                 f"INSERT INTO pack_releases (number, created_at, {', '.join(_NEW)})"
-                f" VALUES (?, ?, {', '.join('?' * len(_NEW))})",
+                f" VALUES (?, ?, {', '.join('?' * len(_NEW))}) RETURNING id",
                 (number, utc_now(), *values))
-            row_id = cursor.lastrowid
             found = await _one(db, "WHERE id = ?", (row_id,))
         assert found is not None
         return found

@@ -25,6 +25,7 @@ import aiosqlite
 from .causes import log_failure
 from .crypto import DataKey, Keyring, context, key_ids
 from .errors import Cause, StorageError, StorageUnavailable
+from .pg.dialect import SQLITE, dialect_of
 from .values import utc_now
 
 STATE = "conversations.state_json"
@@ -39,21 +40,23 @@ _BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class SealedTable:
-    """Sealed columns of one table, and the columns whose values bind each seal to its row."""
+    """Sealed columns of one table, the columns whose values bind each seal to its row, and
+    the table's primary key (PostgreSQL has no rowid to walk the rows by)."""
 
     table: str
     owners: tuple[str, ...]
     columns: tuple[str, ...]
+    key: tuple[str, ...]
 
 
 SEALED: tuple[SealedTable, ...] = (
-    SealedTable("conversations", ("user_id",), ("state_json",)),
-    SealedTable("incidents", ("user_id",), INCIDENT_SEALED),
-    SealedTable("findings", ("incident_id",), ("data_json",)),
-    SealedTable("profile_fields", ("user_id", "key"), ("value",)),
+    SealedTable("conversations", ("user_id",), ("state_json",), ("user_id",)),
+    SealedTable("incidents", ("user_id",), INCIDENT_SEALED, ("id",)),
+    SealedTable("findings", ("incident_id",), ("data_json",), ("id",)),
+    SealedTable("profile_fields", ("user_id", "key"), ("value",), ("user_id", "key")),
     SealedTable("diary_entries", ("user_id",),
-                ("caller_number", "caller_name", "third_parties", "said", "note")),
-    SealedTable("diary_attachments", ("user_id",), ("file_id", "file_name")),
+                ("caller_number", "caller_name", "third_parties", "said", "note"), ("id",)),
+    SealedTable("diary_attachments", ("user_id",), ("file_id", "file_name"), ("id",)),
 )
 
 
@@ -134,25 +137,32 @@ async def reseal_all(conn: aiosqlite.Connection, keyring: Keyring) -> dict[str, 
     """
     done: dict[str, int] = {}
     for spec in SEALED:
-        select = (f"SELECT rowid, {', '.join(spec.owners + spec.columns)} FROM {spec.table}"
-                  " WHERE rowid > ? ORDER BY rowid LIMIT ?")
-        last = 0
-        while rows := list(await conn.execute_fetchall(select, (last, _BATCH))):
-            last = rows[-1][0]
-            updates = list(_resealed(spec, rows, keyring, done))
-            for column, value, rowid in updates:
-                await conn.execute(f"UPDATE {spec.table} SET {column} = ? WHERE rowid = ?",
-                                   (value, rowid))
+        key = ("rowid",) if dialect_of(conn) == SQLITE else spec.key
+        width = len(key)
+        names = ", ".join(key)
+        marks = ", ".join("?" * width)
+        columns = ", ".join(key + spec.owners + spec.columns)
+        first = f"SELECT {columns} FROM {spec.table} ORDER BY {names} LIMIT ?"
+        after = (f"SELECT {columns} FROM {spec.table} WHERE ({names}) > ({marks})"
+                 f" ORDER BY {names} LIMIT ?")
+        rows = list(await conn.execute_fetchall(first, (_BATCH,)))
+        while rows:
+            last = tuple(rows[-1][:width])
+            for column, value, row_key in _resealed(spec, width, rows, keyring, done):
+                await conn.execute(
+                    f"UPDATE {spec.table} SET {column} = ? WHERE ({names}) = ({marks})",
+                    (value, *row_key))
+            rows = list(await conn.execute_fetchall(after, (*last, _BATCH)))
     return done
 
 
-def _resealed(spec: SealedTable, rows: Iterable[Any], keyring: Keyring,
-              done: dict[str, int]) -> Iterable[tuple[str, bytes, int]]:
+def _resealed(spec: SealedTable, key_width: int, rows: Iterable[Any], keyring: Keyring,
+              done: dict[str, int]) -> Iterable[tuple[str, bytes, tuple[Any, ...]]]:
     sealer = Sealer(keyring)
     width = len(spec.owners)
     for row in rows:
-        owners = row[1:1 + width]
-        for column, stored in zip(spec.columns, row[1 + width:], strict=True):
+        owners = row[key_width:key_width + width]
+        for column, stored in zip(spec.columns, row[key_width + width:], strict=True):
             if stored is None:
                 continue
             if isinstance(stored, bytes) and keyring.key_id_of(stored) == keyring.primary.id:
@@ -160,7 +170,7 @@ def _resealed(spec: SealedTable, rows: Iterable[Any], keyring: Keyring,
             name = f"{spec.table}.{column}"
             text = stored if isinstance(stored, str) else sealer.open(name, stored, *owners)
             done[name] = done.get(name, 0) + 1
-            yield column, keyring.seal(text, context(name, *owners)), row[0]
+            yield column, keyring.seal(text, context(name, *owners)), tuple(row[:key_width])
 
 
 async def forget_other_keys(conn: aiosqlite.Connection, keyring: Keyring) -> list[str]:

@@ -24,6 +24,7 @@ SAVE_HANDLED = (  # a state and the id of the update that produced it, in one st
     "INSERT INTO handled_updates (channel, update_id, user_id, state_json, pack_id,"
     " pack_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+_KNOWN = "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?"
 _RECENT = (
     "SELECT update_id FROM processed_updates WHERE channel = ? ORDER BY update_id DESC LIMIT ?"
 )
@@ -33,13 +34,22 @@ class UpdateIds:
     """The store's update-id methods; ``in_memory`` only while this process is the only
     writer (the row cache's condition)."""
 
-    def __init__(self, gate: ConnectionGate, writer: GroupWriter, *, in_memory: bool) -> None:
+    def __init__(self, gate: ConnectionGate, writer: GroupWriter, *, in_memory: bool,
+                 save_handled: str = SAVE_HANDLED, record_on_claim: bool = True) -> None:
         self._gate = gate
         self._writer = writer
         self._in_memory = in_memory
+        self._save_handled = save_handled
+        self._record_on_claim = record_on_claim
+        """False (PostgreSQL, several workers): ``claim`` only asks whether the id is stored;
+        it is stored with the state it produced, or by ``finish``, under the chat's lock."""
         self.ledger = UpdateLedger()
 
     async def claim(self, channel: str, update_id: int) -> bool:
+        if not self._record_on_claim:
+            async with self._gate.session() as db:
+                rows = await db.execute_fetchall(_KNOWN, (channel, update_id))
+            return not rows
         if not self._in_memory:
             return await self.record(channel, update_id)
         if not self.ledger.knows(channel):
@@ -53,6 +63,9 @@ class UpdateIds:
         return claimed
 
     async def finish(self, channel: str, update_id: int) -> None:
+        if not self._record_on_claim:
+            await self._writer.write(RECORD_ONE, (channel, update_id, utc_now()))
+            return
         if self.ledger.pending(channel, update_id):
             await self._writer.write(RECORD_ONE, (channel, update_id, utc_now()),
                                      on_commit=lambda: self.ledger.settle(channel, update_id))
@@ -81,9 +94,10 @@ class UpdateIds:
             )
         return cursor.rowcount
 
-    @staticmethod
-    def save_with_state(update: tuple[str, int], save_params: tuple[Any, ...]
+    def save_with_state(self, update: tuple[str, int], save_params: tuple[Any, ...]
                         ) -> tuple[str, tuple[Any, ...]]:
         """The statement and parameters that store a conversation row (``save_params``, as
         for ``conversations``) together with the id of ``update``."""
-        return SAVE_HANDLED, (*update, *save_params)
+        if self._save_handled is SAVE_HANDLED:
+            return SAVE_HANDLED, (*update, *save_params)
+        return self._save_handled, (*update, save_params[-1], *save_params)

@@ -10,6 +10,8 @@ from storage import SQLiteStore, UnknownUser
 from storage.batching import _multi_row
 from storage.sealing import STATE
 
+pytestmark = pytest.mark.sqlite_only  # group commit saves SQLite thread hops; PostgreSQL writes at once
+
 
 async def traced(store: SQLiteStore) -> list[str]:
     """Statements SQLite runs on the store's connection (its own trace hook, no mock)."""

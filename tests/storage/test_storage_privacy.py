@@ -16,6 +16,7 @@ from storage import (
     SQLiteStore,
     UnknownUser,
 )
+from tests.pg import column_names, table_names
 
 
 async def _fill(store: SQLiteStore, external_id: str) -> int:
@@ -92,10 +93,8 @@ def _rows_about(raw: sqlite3.Connection, user_id: int) -> dict[str, int]:
             (user_id,),
         ).fetchone()[0],
     }
-    tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for table in tables:
-        columns = {r[1] for r in raw.execute(f"PRAGMA table_info({table})")}
-        if "user_id" in columns:
+    for table in table_names(raw):
+        if "user_id" in column_names(raw, table):
             counts[table] = raw.execute(
                 f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (user_id,)
             ).fetchone()[0]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import Event, NewRelease, SQLiteStore, Store, open_store
+from storage import Event, KeyConfig, NewRelease, SQLiteStore, Store, open_store
+from tests.pg import DatabaseErrors, column_names
 
 
 def release(pack: str = "cn", action: str = "publish", **extra: object) -> NewRelease:
@@ -46,18 +47,20 @@ async def test_releases_cannot_be_changed_or_deleted(store: SQLiteStore,
                                                      raw: sqlite3.Connection) -> None:
     await store.add_release(release())
     for sql in ("UPDATE pack_releases SET note = 'x'", "DELETE FROM pack_releases"):
-        with pytest.raises(sqlite3.DatabaseError, match="immutable|kept for the audit"):
+        with pytest.raises(DatabaseErrors, match="immutable|kept for the audit"):
             raw.execute(sql)
     await store.log_operator("Ann", "published", "cn", 1, "rules +1")
-    with pytest.raises(sqlite3.DatabaseError, match="append only"):
+    with pytest.raises(DatabaseErrors, match="append only"):
         raw.execute("UPDATE operator_log SET actor = 'Eve'")
     entries = await store.list_operator_log()
     assert [(e.actor, e.action, e.pack_id, e.release_number) for e in entries] == [
         ("Ann", "published", "cn", 1)]
 
 
-async def test_two_processes_publishing_at_once_get_different_numbers(db_path: Path) -> None:
-    one, two = await open_store(db_path), await open_store(db_path)
+async def test_two_processes_publishing_at_once_get_different_numbers(
+        database: Path | str, key_config: KeyConfig) -> None:
+    one = await open_store(database, keys=key_config)
+    two = await open_store(database, keys=key_config)
     try:
         rows = await asyncio.gather(*[s.add_release(release()) for s in (one, two) * 3])
     finally:
@@ -68,7 +71,7 @@ async def test_two_processes_publishing_at_once_get_different_numbers(db_path: P
 
 async def test_events_hold_no_user_column_and_are_pruned_by_day(
         store: SQLiteStore, raw: sqlite3.Connection) -> None:
-    columns = {row[1] for row in raw.execute("PRAGMA table_info(events)")}
+    columns = column_names(raw, "events")
     assert columns == {"id", "day", "kind", "pack_id", "version", "item", "token", "seq"}
     await store.add_events([
         Event("2026-11-01", "question_reached", "cn", "v1", "who_called", "t1", 1),
