@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import NewAttachment, NewDiaryEntry, NewReminder, Retention, open_store
+from storage import KeyConfig, NewAttachment, NewDiaryEntry, NewReminder, Retention, open_store
 from storage.sealing import SEALED
 from tests.plaintext import stored_plaintext
 from tests.storage.people import PERSON, copies, fill, plain_forms
@@ -62,8 +62,8 @@ async def test_entries_are_sealed_listed_in_time_order_and_exported(db_path: Pat
     assert exported["diary"][2]["attachments"][0]["file_name"] == "screenshot.jpg"
 
 
-async def test_bad_input_is_refused_before_anything_is_stored(db_path: Path) -> None:
-    async with await open_store(db_path) as store:
+async def test_bad_input_is_refused_before_anything_is_stored(database: Path | str, key_config: KeyConfig) -> None:
+    async with await open_store(database, keys=key_config) as store:
         user, _ = await fill(store)
         other, _ = await fill(store, {**PERSON, "telegram_id": "99"})
         with pytest.raises(ValueError, match="UTC offset"):
@@ -123,8 +123,8 @@ async def test_deleting_the_user_deletes_the_diary_files_and_reminders(db_path: 
 
 
 async def test_reminders_are_due_claimed_once_cancelled_and_survive_a_restart(
-        db_path: Path) -> None:
-    async with await open_store(db_path) as store:
+        database: Path | str, key_config: KeyConfig) -> None:
+    async with await open_store(database, keys=key_config) as store:
         user, _ = await fill(store)
         soon = await store.add_reminder(user, NewReminder(
             "cn", "complaint", "reply_due", "2026-12-01T09:00:00+08:00"))
@@ -132,7 +132,7 @@ async def test_reminders_are_due_claimed_once_cancelled_and_survive_a_restart(
             "cn", "complaint", "did_they_stop", "2026-12-20T09:00:00+08:00"))
         with pytest.raises(ValueError, match="UTC offset"):
             await store.add_reminder(user, NewReminder("cn", "x", "y", "2026-12-01T09:00:00"))
-    async with await open_store(db_path) as store:  # a restart
+    async with await open_store(database, keys=key_config) as store:  # a restart
         due = await store.due_reminders("2026-12-01T01:00:00+00:00")
         assert [r.id for r in due] == [soon]
         assert await store.mark_reminder_sent(soon)
