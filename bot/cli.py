@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.logredact import install
+
+    install()  # libraries' log records never carry arguments or tracebacks (user data)
     from bot.telegram.texts import set_retention_days
 
     set_retention_days(settings.retention_days)  # users are told the period

@@ -11,6 +11,7 @@ from telegram.request import BaseRequest
 from bot.service import GuidanceService
 from bot.telegram.admin import AdminPanel
 from bot.telegram.handlers import Channel
+from bot.telegram.polling import SafePolling
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.texts import COMMANDS
 
@@ -53,6 +54,7 @@ def build_application(service: GuidanceService, token: str, *,
     app.add_handler(TypeHandler(Update, channel.on_update))
     app.add_error_handler(channel.on_error)
     app.bot_data["service"] = service
+    app.updater = SafePolling(app)  # confirms an update only once it is handled
     return app
 
 

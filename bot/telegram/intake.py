@@ -17,6 +17,7 @@ and skipped — one odd update must never stop the others.
 from __future__ import annotations
 
 import enum
+import html
 import json
 import logging
 import re
@@ -24,6 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from telegram import Bot, Update
+from telegram.constants import ChatType, UpdateType
 from telegram.ext import Application
 
 logger = logging.getLogger(__name__)
@@ -81,12 +83,17 @@ class Counts:
 
     by_outcome: dict[str, int] = field(default_factory=dict)
     unparseable: int = 0
+    unknown: int = 0
+    """Updates of a type this version of the Bot API client does not know (skipped)."""
 
     def add(self, outcome: Outcome) -> None:
         self.by_outcome[outcome.value] = self.by_outcome.get(outcome.value, 0) + 1
 
 
 _NAME = re.compile(r"[a-z_]{1,40}")
+KNOWN_TYPES = frozenset(str(kind.value) for kind in UpdateType)
+MESSAGE_KINDS = ("message", "edited_message")
+"""Unreadable updates of these kinds from a private chat get a kind word (the user waits)."""
 
 
 def _kinds(data: dict[str, object]) -> str:
@@ -113,6 +120,12 @@ def parse_update(body: bytes | str | dict[str, object], bot: Bot,
         _skip(counts, "a body that is not a Telegram update (%d bytes) was skipped",
               len(body) if isinstance(body, bytes | str) else 0)
         return None
+    if not any(key in KNOWN_TYPES for key in data):
+        if counts is not None:
+            counts.unknown += 1
+        logger.info("update %s of unknown type %s skipped; %d so far", update_id,
+                    _kinds(data), counts.unknown if counts is not None else 1)
+        return None
     try:
         return Update.de_json(data, bot)
     except Exception as error:  # noqa: BLE001 - any shape PTB cannot read is skipped alike
@@ -124,4 +137,33 @@ def parse_update(body: bytes | str | dict[str, object], bot: Bot,
 def _skip(counts: Counts | None, message: str, *args: object) -> None:
     if counts is not None:
         counts.unparseable += 1
+        message, args = message + "; %d unreadable so far", (*args, counts.unparseable)
     logger.warning(message, *args)
+
+
+async def tell_unreadable(bot: Bot, data: object) -> None:
+    """A message we cannot read from someone in a private chat: say so, kindly, so they are
+    not left waiting (only the chat id, its type and the language code are read)."""
+    from bot.telegram.render import Out
+    from bot.telegram.sender import Sender
+    from bot.telegram.texts import language_from_code, t
+
+    if not isinstance(data, dict):
+        return
+    for kind in MESSAGE_KINDS:
+        message = data.get(kind)
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if not isinstance(chat, dict) or chat.get("type") != ChatType.PRIVATE:
+            continue
+        chat_id = chat.get("id")
+        if not isinstance(chat_id, int) or isinstance(chat_id, bool):
+            return
+        sender = message.get("from")
+        code = sender.get("language_code") if isinstance(sender, dict) else None
+        lang = language_from_code(code if isinstance(code, str) else None)
+        try:
+            await Sender(bot, chat_id).send(Out(html.escape(t(lang, "cannot_use"))))
+        except Exception as error:  # noqa: BLE001 - best effort; the update is skipped
+            logger.info("chat %s: could not say the message was unreadable (%s)", chat_id,
+                        type(error).__name__)
+        return
