@@ -153,8 +153,9 @@ class SafePolling(Updater):
             params["offset"] = offset
         if self._allowed is not None:
             params["allowed_updates"] = self._allowed
-        return await self.bot.do_api_request("getUpdates", api_kwargs=params,
-                                             read_timeout=timeout + 10.0)
+        # the raw list, unparsed: Bot.get_updates parses (and on failure logs) the batch
+        return await self.bot._post("getUpdates", params,  # noqa: SLF001
+                                    read_timeout=timeout + 10.0)
 
     async def _loop(self) -> None:
         failures = 0
