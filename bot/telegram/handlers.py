@@ -292,7 +292,11 @@ class Channel:
             update.effective_chat else None
         node = context.chat_data.get("node") if context.chat_data is not None else None
         error = context.error
-        logger.error("chat %s node %s: %s", chat_id, node, type(error).__name__)
+        if isinstance(error, StorageError):  # the cause, never the values
+            logger.error("chat %s node %s: %s cause=%s; the user was told it was not saved",
+                         chat_id, node, type(error).__name__, error.cause.value)
+        else:
+            logger.error("chat %s node %s: %s", chat_id, node, type(error).__name__)
         if error is not None:  # tracebacks only at debug level: messages may quote content
             logger.debug("traceback", exc_info=(type(error), error, error.__traceback__))
         if chat_id is None or not isinstance(update, Update) or \
@@ -300,9 +304,12 @@ class Channel:
             return
         lang = language_from_code(update.effective_user.language_code
                                   if update.effective_user else None)
+        # the truth: a storage failure saved nothing of this message; anything else may not
+        # have been used either, so neither says "saved"
+        outs = [r.Out(html.escape(t(lang, "not_saved")))] if isinstance(error, StorageError) \
+            else [r.Out(html.escape(t(lang, "sorry"))), r.menu(lang)]
         try:
-            await Sender(context.bot, chat_id).outs([r.Out(html.escape(t(lang, "sorry"))),
-                                                     r.menu(lang)])
+            await Sender(context.bot, chat_id).outs(outs)
         except Exception as again:  # noqa: BLE001 - the way out failed too; log and move on
             logger.error("chat %s: could not send the apology: %s", chat_id,
                          type(again).__name__)

@@ -88,7 +88,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "/letters – draft a complaint letter\n"
         "/language – change language\n/privacy – what we store\n"
         "/export_my_data – a copy of your data\n/delete_my_data – erase your data",
-        "sorry": "Sorry, something went wrong on our side. Your answers are saved.",
+        "sorry": "Sorry, something went wrong on our side. Please try again in a moment.",
+        "not_saved": "We could not save that — please try again in a while.",
         "no_interview": "There is no report under way.",
         "jurisdiction_unknown": "Where is the lender or collector?",
     },
@@ -153,7 +154,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "/letters – 起草投诉信\n"
         "/language – 切换语言\n/privacy – 我们保存什么\n/export_my_data – 数据副本\n"
         "/delete_my_data – 删除数据",
-        "sorry": "抱歉，我们这边出了问题。您的回答已保存。",
+        "sorry": "抱歉，我们这边出了问题。请稍后再试。",
+        "not_saved": "我们没能保存这条信息——请过一会儿再试。",
         "no_interview": "目前没有进行中的记录。",
         "jurisdiction_unknown": "贷款方或催收方在哪里？",
     },
@@ -218,7 +220,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "/letters – 起草投訴信\n"
         "/language – 切換語言\n/privacy – 我們儲存什麼\n/export_my_data – 資料副本\n"
         "/delete_my_data – 刪除資料",
-        "sorry": "抱歉，我們這邊出了問題。您的回答已儲存。",
+        "sorry": "抱歉，我們這邊出了問題。請稍後再試。",
+        "not_saved": "我們沒能儲存這則訊息——請過一會兒再試。",
         "no_interview": "目前沒有進行中的紀錄。",
         "jurisdiction_unknown": "貸款方或催收方在哪裡？",
     },
