@@ -85,9 +85,11 @@ class Poster:
             return response.status
 
     async def deliver(self, update: dict[str, Any], timeout: float = 60.0) -> None:
-        """Post until 2xx; a refused connection or a 5xx is tried again shortly."""
+        """Post until 2xx; a refused connection or a 5xx is tried again after a pause that
+        grows (as Telegram's does), from 50 ms to half a second."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        pause = 0.05
         while True:
             self.attempts += 1
             try:
@@ -99,7 +101,8 @@ class Poster:
                 pass
             if loop.time() > deadline:
                 raise TimeoutError(f"update {update['update_id']} never got a 2xx")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(pause)
+            pause = min(pause * 1.5, 0.5)
 
 
 async def raw_head(port: int, head: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
