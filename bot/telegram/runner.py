@@ -66,7 +66,7 @@ async def _forget_old_update_ids(store: Store) -> None:
 
 def run_telegram(settings: Settings) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    for noisy in ("telegram", "httpx", "httpcore", "aiosqlite", "tornado"):
+    for noisy in ("telegram", "httpx", "httpcore", "aiosqlite"):
         # at DEBUG these log request parameters and SQL values: message content, never ours
         logger_ = logging.getLogger(noisy)
         logger_.setLevel(max(logger_.getEffectiveLevel(), logging.INFO))
