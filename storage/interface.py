@@ -152,9 +152,8 @@ class Store(ReleaseStore, EventStore, DiaryStore, Protocol):
     async def release_update(self, channel: str, update_id: int) -> None:
         """Undo ``claim_update`` when handling failed before the update's effects were
         committed (a storage error), so Telegram's redelivery of it is handled, not dropped
-        as a repeat. An id already stored with its effects stays (with the row cache off the
-        id recorded by the claim is removed, so effects committed before the failure may
-        be applied again)."""
+        as a repeat. An id already stored with its effects stays; so does one a backend
+        recorded at claim time (SQLite without the row cache), which cannot tell the two."""
         ...
 
     async def record_update(self, channel: str, update_id: int) -> bool:

@@ -71,12 +71,11 @@ class UpdateIds:
                                      on_commit=lambda: self.ledger.settle(channel, update_id))
 
     async def release(self, channel: str, update_id: int) -> None:
+        """Only the in-memory ledger can tell a claim whose effects never committed from one
+        stored with them; a row recorded at claim time (no row cache) is kept: dropping a
+        redelivery is safer than applying an answer twice."""
         if self._in_memory:
             self.ledger.release(channel, update_id)
-            return
-        async with self._gate.session() as db:  # recorded by ``claim``: forget it again
-            await db.execute("DELETE FROM processed_updates WHERE channel = ? AND update_id = ?",
-                             (channel, update_id))
 
     async def record(self, channel: str, update_id: int) -> bool:
         params = (channel, update_id, utc_now())

@@ -104,3 +104,28 @@ async def test_a_failed_save_stores_neither_the_state_nor_the_id(store: SQLiteSt
     assert store._updates.ledger.pending("telegram", 9)  # white-box: still to be stored
     await store.finish_update("telegram", 9)
     assert stored_ids(db_path) == [9]
+
+
+async def released_claim_is_new_again_and_a_committed_one_stays(
+        store: SQLiteStore, *, recorded_on_claim: bool = False) -> None:
+    user = await store.get_or_create_user("telegram", "9")
+    assert await store.claim_update("telegram", 300) is True
+    await store.release_update("telegram", 300)  # handling failed before anything committed
+    # the redelivery is handled; where the claim itself was stored (no row cache), the
+    # store cannot tell it from a committed one and keeps it: dropped, never applied twice
+    assert await store.claim_update("telegram", 300) is not recorded_on_claim
+    await store.save_conversation(user.id, '{"n": 1}', "p", "1", update=("telegram", 300))
+    await store.release_update("telegram", 300)  # committed with its state: stays
+    assert await store.claim_update("telegram", 300) is False
+
+
+async def test_a_released_claim_is_handled_when_delivered_again(store: SQLiteStore) -> None:
+    await released_claim_is_new_again_and_a_committed_one_stays(store)
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+async def test_a_released_claim_with_and_without_the_row_cache(db_path: Path,
+                                                               cache: bool) -> None:
+    async with await open_store(db_path, cache=cache) as store:
+        await released_claim_is_new_again_and_a_committed_one_stays(
+            store, recorded_on_claim=not cache)
