@@ -16,6 +16,7 @@ stopping (503 otherwise, with the reason) — for a load balancer or process man
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
@@ -25,7 +26,8 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
-from bot.telegram.intake import Counts, Outcome, parse_update, process_and_commit
+from bot.telegram.intake import (Counts, Outcome, parse_update, process_and_commit,
+                                 tell_unreadable)
 from bot.telegram.webhook import WebhookServer
 from bot.telegram.webhook_limits import WebhookLimits
 from storage import Store
@@ -51,8 +53,10 @@ class WebhookRun:
     async def deliver(self, body: bytes) -> int:
         """The HTTP status for one authenticated body: 200 once it is done for good."""
         update = parse_update(body, self.app.bot, self.counts)
-        if update is None:
-            return 200  # logged and counted; delivering it again would not help
+        if update is None:  # logged and counted; delivering it again would not help
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                await tell_unreadable(self.app.bot, json.loads(body))  # not left waiting
+            return 200
         outcome = await process_and_commit(self.app, update)
         self.counts.add(outcome)
         return 500 if outcome is Outcome.NOT_SAVED else 200
@@ -61,6 +65,7 @@ class WebhookRun:
         if which == "healthz":
             return 200, _json({"status": "alive", "updates": self.counts.by_outcome,
                                "unparseable": self.counts.unparseable,
+                               "unknown_type": self.counts.unknown,
                                "refused": dict(self.server.counts)})
         reason = None
         if self.server.draining or self.stopping.is_set():

@@ -191,3 +191,50 @@ async def test_graceful_stop_finishes_the_update_in_hand(
     output = bot.output()
     assert "finishing the updates in hand" in output and "storage closed" in output
     await poster.close()
+
+
+async def test_updates_that_cannot_be_parsed_are_skipped_once_without_content(
+        server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
+    bot, port = await start(make_bot)
+    server.build_update_json("text", CHAT, "hello")  # the fake Telegram knows the chat
+    user = {"id": CHAT, "is_bot": False, "first_name": "SECRET-NAME"}
+    chat = {"id": CHAT, "type": "private", "first_name": "SECRET-NAME"}
+    poll = {"id": "p1", "question": "SECRET-CONTENT?", "total_voter_count": 0,
+            "options": [{"text": "SECRET-CONTENT", "voter_count": 0}], "is_closed": False,
+            "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}
+    bodies = [  # shapes PTB 22.8 cannot read (a newer Bot API), and garbage
+        {"update_id": 5001, "poll_answer": {"poll_id": "p1", "option_ids": [0], "user": user}},
+        {"update_id": 5002, "message": {"message_id": 1, "date": 1, "chat": chat,
+                                        "from": user, "poll": poll}},
+        {"update_id": 5003, "message": "SECRET-CONTENT"},
+        b"SECRET-CONTENT{not json",
+        b'["SECRET-CONTENT"]',
+    ]
+    poster = Poster(port)
+    try:
+        async with aiohttp.ClientSession() as http:
+            for body in bodies:
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                async with http.post(poster.url, data=data, headers={
+                        "X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
+                    assert response.status == 200  # never to be retried for ever
+        unknown = {"update_id": 5004, "some_future_update": {"text": "SECRET-CONTENT"}}
+        assert await poster.post(unknown) == 200  # a type we do not know: skipped, counted
+        await served(server, poster, CHAT)  # and everyone else is still served
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                health = json.loads(await response.read())
+    finally:
+        await poster.close()
+    assert health["unparseable"] == 5 and health["unknown_type"] == 1
+    assert health["updates"] == {"committed": 1}
+    output = bot.output()
+    for line in ("update 5001 (poll_answer) cannot be parsed (TypeError)",
+                 "update 5002 (message) cannot be parsed (TypeError)",
+                 "update 5003 (message) cannot be parsed (AttributeError)"):
+        assert count_lines(output, line) == 1, line
+    assert count_lines(output, "not a Telegram update") == 2
+    assert count_lines(output, "update 5004 of unknown type some_future_update") == 1
+    kind = [m for m in server.chat_messages(CHAT) if "I can only read" in (m.text or "")]
+    assert kind, "the private chat whose poll could not be read is told so"
+    assert "SECRET" not in output and "Traceback" not in output
