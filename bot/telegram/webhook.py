@@ -114,7 +114,8 @@ class WebhookServer:
         return int(self._socket.getsockname()[1])
 
     async def start(self, host: str, port: int) -> None:
-        sock = socket.create_server((host, port), backlog=64)
+        sock = socket.create_server((host, port), backlog=64,
+                                    reuse_port=self._limits.reuse_port)
         sock.setblocking(False)
         self._socket = sock
         self._acceptor = asyncio.get_running_loop().create_task(self._accept(sock))
@@ -213,7 +214,13 @@ class WebhookServer:
         wait = self._limits.header_timeout
         while not self.draining:
             conn.busy = False
-            event = await self._next(h, reader, loop.time() + wait, "header")
+            try:
+                event = await self._next(h, reader, loop.time() + wait, "header")
+            except h11.RemoteProtocolError as error:  # not HTTP/1.1 we accept: say so, close
+                self.counts["bad_request"] += 1
+                if h.our_state in (h11.IDLE, h11.SEND_RESPONSE):
+                    await self._send(h, writer, error.error_status_hint, b"", close=True)
+                return
             if not isinstance(event, h11.Request):
                 return  # closed by the peer between requests
             conn.busy = True

@@ -32,6 +32,9 @@ class WebhookLimits:
     """Open connections at once (lowered to fit the process's file-descriptor limit)."""
     shutdown_grace: float = 25.0
     """Seconds SIGTERM waits for updates in hand to finish before the process stops anyway."""
+    reuse_port: bool = False
+    """SO_REUSEPORT: several worker processes on one machine listen on one port and the
+    kernel spreads connections among them (PostgreSQL, or SQLite with the row cache off)."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> WebhookLimits:
@@ -50,6 +53,7 @@ class WebhookLimits:
                                         d.max_connections, 1, 100_000, whole=True)),
             shutdown_grace=_number(env, "CALLSHIELD_SHUTDOWN_GRACE", d.shutdown_grace, 0,
                                    3600),
+            reuse_port=_flag(env, "CALLSHIELD_WEBHOOK_REUSE_PORT"),
         )
 
     def connection_cap(self) -> int:
@@ -82,3 +86,12 @@ def _number(env: dict[str, str], name: str, default: float, low: float, high: fl
         raise SettingsError(f"{name}={text!r} must be {kind} from {low:g} to {high:g} "
                             f"(default {default:g})")
     return value
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    text = env.get(name, "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name}={text!r} must be 1 or 0")

@@ -6,6 +6,8 @@ test_webhook_limits.py; here ``deliver`` only needs to answer.)"""
 from __future__ import annotations
 
 import asyncio
+import errno
+import json
 import logging
 import os
 import resource
@@ -17,14 +19,16 @@ from bot.telegram.webhook_limits import WebhookLimits
 from tests.telegram.webhook_kit import SECRET, raw_head, status_of
 
 
+async def deliver(body: bytes) -> int:
+    return 200
+
+
+async def health(which: str) -> tuple[int, bytes]:
+    return 200, json.dumps({"which": which}).encode()
+
+
 async def test_running_out_of_descriptors_while_accepting_is_one_quiet_line(
         caplog: pytest.LogCaptureFixture) -> None:
-    async def deliver(body: bytes) -> int:
-        return 200
-
-    async def health(which: str) -> tuple[int, bytes]:
-        return 200, b"{}"
-
     server = WebhookServer(path="tg", secret=SECRET, limits=WebhookLimits(), deliver=deliver,
                            health=health)
     await server.start("127.0.0.1", 0)
@@ -54,3 +58,44 @@ async def test_running_out_of_descriptors_while_accepting_is_one_quiet_line(
     assert len(lines) == 1 and "EMFILE" in lines[0].getMessage()
     assert server.counts["accept"] > 1  # many failures, one line
     assert all(r.exc_info is None for r in caplog.records)
+
+
+async def test_workers_share_one_port_only_when_asked() -> None:
+    shared = WebhookLimits(reuse_port=True)
+    first = WebhookServer(path="tg", secret=SECRET, limits=shared, deliver=deliver,
+                          health=health)
+    await first.start("127.0.0.1", 0)
+    second = WebhookServer(path="tg", secret=SECRET, limits=shared, deliver=deliver,
+                           health=health)
+    alone = WebhookServer(path="tg", secret=SECRET, limits=WebhookLimits(), deliver=deliver,
+                          health=health)
+    try:
+        await second.start("127.0.0.1", first.port)  # a second worker on the same port
+        with pytest.raises(OSError) as refused:
+            await alone.start("127.0.0.1", first.port)
+        assert refused.value.errno == errno.EADDRINUSE
+        for _ in range(8):  # both answer through the one port
+            reader, writer = await raw_head(first.port,
+                                            b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert await status_of(reader) == 200
+            writer.close()
+            await writer.wait_closed()
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_request_that_is_not_http_gets_400() -> None:
+    server = WebhookServer(path="tg", secret=SECRET, limits=WebhookLimits(), deliver=deliver,
+                           health=health)
+    await server.start("127.0.0.1", 0)
+    try:
+        for head in (b"GET /readyz HTTP/1.1\r\n\r\n", b"NONSENSE\r\n\r\n",
+                     b"POST /tg HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\n"):
+            reader, writer = await raw_head(server.port, head)
+            assert await status_of(reader) == 400
+            writer.close()
+            await writer.wait_closed()
+    finally:
+        await server.close()
+    assert server.counts["bad_request"] == 3
