@@ -12,13 +12,14 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from flows import Pack, Reply, Result, State, Step, advance, events, plain_facts, start
 from flows.facts import collect
 from flows.moments import full_moment
 from flows.render import findings as rule_findings
-from storage import IncidentRow, NewFinding, NewIncident, Store, UserRow
+from bot.diary.record import count as count_record, from_report
+from storage import IncidentRow, NewDiaryEntry, NewFinding, NewIncident, Store, UserRow
 from storage.cache import Lru
 
 if TYPE_CHECKING:
@@ -111,6 +112,11 @@ class GuidanceService:
                 step = advance(pack, step.state, event, now=now)
         else:
             step = advance(pack, state, event, now=now)
+            if step.completed:  # the findings read the whole record, this report included
+                facts = await self.record_facts(user, pack, also=from_report(
+                    pack, plain_facts(pack, step.state), None, step.state.timezone))
+                if facts:
+                    step = advance(pack, state.with_(record=facts), event, now=now)
         update = None if update_id is None else (self.channel, update_id)
         incident_id = await self._save(user, pack, step, update,
                                        language_changed=isinstance(event, events.SetLanguage))
@@ -158,6 +164,8 @@ class GuidanceService:
         rows = [NewFinding(f.rule, f.severity, json.dumps(asdict(f), ensure_ascii=False))
                 for f in found]
         incident_id = await self.store.add_incident(user.id, incident, rows)
+        await self.store.add_diary_entry(user.id, from_report(pack, facts, incident_id,
+                                                              state.timezone))
         if self.events is not None:
             self.events.rules_fired(pack, [f.rule for f in found])
         await self.store.audit(user.id, "incident_recorded", f"pack={pack.id} rules={len(rows)}")
@@ -170,8 +178,18 @@ class GuidanceService:
         state = await self.state_of(user)
         if pack is None or state is None or state.status != "done":
             return None
-        step = advance(pack, state, events.Repeat(), now=self.clock())
+        facts = await self.record_facts(user, pack)  # the record as it is now
+        step = advance(pack, state.with_(record=facts), events.Repeat(), now=self.clock())
         return next((r for r in step.replies if isinstance(r, Result)), None)
+
+    async def record_facts(self, user: UserRow, pack: Pack,
+                           also: NewDiaryEntry | None = None) -> dict[str, int]:
+        """The counts of the user's record of contacts (bot/diary/record.py), with ``also``
+        (the report being finished) counted in: what rules read as ``record.*``."""
+        entries: list[Any] = list(await self.store.list_diary_entries(user.id))
+        if also is not None:
+            entries.append(also)
+        return count_record(entries, pack).facts()
 
     def letter_drafted(self, user: UserRow, letter_id: str) -> None:
         """Analytics: a letter was drafted (which one, never for whom)."""

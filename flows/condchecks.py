@@ -36,8 +36,8 @@ class Checker(Protocol):
 def value_kind(fact_kind: str, attribute: str) -> str:
     """What a fact (or attribute) holds: option, options, text, number, money, moment, date,
     or part (of the day)."""
-    if attribute in NUMERIC_ATTRIBUTES or (fact_kind == "tally" and attribute != ""):
-        return "number"  # a tally's .count, .total and .<person> are counts
+    if attribute in NUMERIC_ATTRIBUTES or (fact_kind in ("tally", "record") and attribute):
+        return "number"  # a tally's .count, .total and .<person> are counts, as the record's
     if attribute == "date":
         return "date"
     if attribute == "part":

@@ -63,6 +63,8 @@ def collect(pack: Pack, state: State, path: list[str] | None = None) -> dict[str
                 if cue not in cues:
                     cues.append(cue)
     facts["cues"] = cues
+    for name, count in state.record.items():  # the record of contacts, given by the channel
+        facts[f"record.{name}"] = count
     return facts
 
 

@@ -28,12 +28,18 @@ ATTRIBUTES = {
     "story": ("length",),
     "amount": ("currency",),
     "tally": ("count", "total"),
+    "record": ("total", "days", "max_day", "max_7_days", "night", "third_parties"),
 }
 """Derived attributes a condition may read, e.g. ``contact_time.hour``; a tally fact also has
 one attribute per option (``others.family``)."""
 
-BUILTIN_FACTS = {"cues": "multi", "language": "choice"}
-"""Facts the engine provides: cue ids found in free text, and the conversation language."""
+BUILTIN_FACTS = {"cues": "multi", "language": "choice", "record": "record"}
+"""Facts the engine provides: cue ids found in free text, the conversation language, and
+the counts of the person's record of contacts (the evidence diary, given by the channel in
+``State.record``): ``record.total`` contacts, ``record.days`` with a contact, the most on one
+day (``record.max_day``) and in any 7 days (``record.max_7_days``), at night
+(``record.night``) and to other people (``record.third_parties``). Unknown (so no comparison
+holds) until the channel gives them."""
 
 
 YESNO_OPTIONS = ("yes", "no", "unsure")

@@ -120,6 +120,10 @@ class PackMeta(Strict):
     government, a regulator, a court); every link shown to users must be on one of them or a
     subdomain (flows/lawchecks.py)."""
     page_size: PageSize | None = None
+    night_from: int = Field(default=22, ge=0, le=23)
+    night_until: int = Field(default=8, ge=0, le=23)
+    """Local hours counted as night-time in the person's record of contacts: from
+    ``night_from``:00 to before ``night_until``:00 (the evidence diary, letters' counts)."""
 
     @property
     def paper(self) -> PageSize:
@@ -296,6 +300,17 @@ class Form(Strict):
     fields: list[FormField] = Field(min_length=1)
 
 
+class FollowUp(Strict):
+    """A reminder offered once the letter was downloaded (e.g. the lender's 15-day reply to a
+    12378 complaint): ``offer`` is the button, ``text`` the message sent ``days`` later (at a
+    sane hour of the person's day)."""
+
+    kind: Id
+    days: int = Field(ge=1, le=365)
+    offer: Text
+    text: Text
+
+
 class Letter(Strict):
     """``title`` is the menu label in the chat; ``formal_title`` the title printed on the
     letter (else ``title``); ``file_name`` the short stem of its files (else the letter id);
@@ -311,6 +326,7 @@ class Letter(Strict):
     file_name: Annotated[str, AfterValidator(_check_file_name)] | None = None
     page_size: PageSize | None = None
     form: Form | None = None
+    follow_ups: list[FollowUp] = []
 
 
 class Cue(Strict):
@@ -364,7 +380,11 @@ class Safety(Strict):
     region_from: RegionFrom | None = None
 
 
-IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel", "description"]
+IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel", "description",
+                        "third_parties", "said", "contacts"]
+"""Facts copied onto each stored incident; ``third_parties`` (who else was contacted: a multi or
+tally), ``said`` (what was said: a multi) and ``contacts`` (how many contacts that day: a
+number) go to the person's record of contacts (the evidence diary)."""
 
 
 class PackData(Strict):

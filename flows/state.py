@@ -37,6 +37,10 @@ class State:
     """Node id -> ``"story"`` for answers the person confirmed from their story."""
     pending_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Tally questions being answered: option id -> count typed so far."""
+    record: dict[str, int] = field(default_factory=dict)
+    """Counts from the person's record of contacts (the evidence diary), given by the channel
+    (the engine reads no storage): name -> count, read by rules as ``record.<name>``
+    (flows/pack.py BUILTIN_FACTS lists the names)."""
 
     def to_json(self) -> str:
         """Compact JSON, key order fixed, so equal states serialise equally."""

@@ -59,6 +59,10 @@ class DiaryStore(Protocol):
         """Delete one of the user's entries and its attachments; False if not theirs."""
         ...
 
+    async def set_diary_note(self, user_id: int, entry_id: int, note: str | None) -> bool:
+        """Replace the free text of one of the user's entries; False if not theirs."""
+        ...
+
     async def add_attachment(self, user_id: int, entry_id: int,
                              attachment: NewAttachment) -> int:
         """Keep a file on one of the user's entries; return its id (LookupError if the
@@ -83,6 +87,10 @@ class DiaryStore(Protocol):
 
     async def mark_reminder_sent(self, reminder_id: int) -> bool:
         """Claim a due reminder for sending: True once only (so it is sent once)."""
+        ...
+
+    async def unclaim_reminder(self, reminder_id: int) -> None:
+        """A claimed reminder could not be sent: make it due again."""
         ...
 
     async def cancel_reminder(self, user_id: int, reminder_id: int) -> bool:
@@ -118,6 +126,15 @@ class DiaryMethods:
             if deleted:
                 self._gate.scrub_after_commit()
         return deleted
+
+    async def set_diary_note(self, user_id: int, entry_id: int, note: str | None) -> bool:
+        sealed = self._sealer.seal("diary_entries.note", note, user_id)
+        async with self._gate.session("write") as db:
+            cursor = await db.execute("UPDATE diary_entries SET note = ? WHERE id = ?"
+                                      " AND user_id = ?", (sealed, entry_id, user_id))
+            if cursor.rowcount:
+                self._gate.scrub_after_commit()  # the old text must not linger in the WAL
+        return cursor.rowcount > 0
 
     async def add_attachment(self, user_id: int, entry_id: int,
                              attachment: NewAttachment) -> int:
@@ -183,6 +200,10 @@ class DiaryMethods:
                 "UPDATE reminders SET sent_at = ? WHERE id = ? AND sent_at IS NULL"
                 " AND cancelled_at IS NULL", (utc_now(), reminder_id))
         return cursor.rowcount > 0
+
+    async def unclaim_reminder(self, reminder_id: int) -> None:
+        async with self._gate.session("write") as db:
+            await db.execute("UPDATE reminders SET sent_at = NULL WHERE id = ?", (reminder_id,))
 
     async def cancel_reminder(self, user_id: int, reminder_id: int) -> bool:
         async with self._gate.session("write") as db:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.documents import LetterDocument, TextBlock, prepare_fonts, render_docx, render_pdf
+from bot.diary.letters import apply_record
 from bot.letters.context import build_context
 from bot.letters.output import missing_fields, preview_text, render_file, write_letter_files
 from bot.letters.parties import party_fields, report_name, write_date
@@ -192,7 +193,8 @@ class LetterDesk:
 
     # -- the letter itself ---------------------------------------------------------------
     async def context(self, user: UserRow, letter_id: str) -> LetterContext:
-        """The template context from every incident, the profile and the last interview."""
+        """The template context from every incident, the profile and the last interview, its
+        contacts and counts from the person's record (the diary) once they keep one."""
         pack = self._pack(user)
         row = await self.service.store.load_conversation(user.id)
         saved = None
@@ -202,10 +204,14 @@ class LetterDesk:
             except ValueError:  # unreadable: the incidents alone still make the letter
                 saved = None
         zone = saved.timezone if saved is not None else user.timezone
-        return build_context(pack, letter_id, incidents=await self.service.incidents(user),
-                             profile=await self.details(user),
-                             today=self.today(zone or pack.timezone),
-                             state_json=row.state_json if saved is not None else None)
+        if saved is not None:  # its findings read the record as it is now, not as it was
+            saved = saved.with_(record=await self.service.record_facts(user, pack))
+        context = build_context(pack, letter_id, incidents=await self.service.incidents(user),
+                                profile=await self.details(user),
+                                today=self.today(zone or pack.timezone),
+                                state_json=saved.to_json() if saved is not None else None)
+        # the contacts, counts and files of the whole record (bot/diary/letters.py)
+        return apply_record(context, pack, await self.service.store.list_diary_entries(user.id))
 
     def today(self, zone: str) -> dt.date:
         """The date on the user's calendar (a US pack learns the zone from the user's state)."""

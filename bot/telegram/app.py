@@ -55,6 +55,7 @@ def build_application(service: GuidanceService, token: str, *,
     app.add_error_handler(channel.on_error)
     app.bot_data["service"] = service
     app.updater = SafePolling(app)  # confirms an update only once it is handled
+    app.bot_data["channel"] = channel
     return app
 
 

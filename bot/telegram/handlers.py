@@ -18,12 +18,14 @@ from telegram import InputFile, Message as TgMessage, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.diary.book import DiaryBook
 from bot.letters.desk import LetterDesk
 from bot.safety import SafetyGate
 from bot.service import LOAD, GuidanceService, Turn
 from bot.telegram import render as r
 from bot.telegram.admin import AdminPanel
 from bot.telegram.intake import Outcome, report
+from bot.telegram.diary import KIND as DIARY_KIND, DiaryScreens
 from bot.telegram.safety_screens import KIND as SAFETY_KIND, SafetyScreens
 from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
 from bot.telegram.sender import Sender
@@ -36,7 +38,8 @@ Context = ContextTypes.DEFAULT_TYPE
 
 SIMPLE = {"back": events.Back, "restart": events.Restart, "cancel": events.Cancel}
 MENU_COMMANDS = {"language": "language", "privacy": "settings", "delete_my_data": "delete",
-                 "export_my_data": "export", "rights": "rights", "letters": "letters"}
+                 "export_my_data": "export", "rights": "rights", "letters": "letters",
+                 "diary": "diary", "add": "add", "export": "diary_export"}
 """Commands that do exactly what a menu button does (command -> menu item)."""
 _HANDLING: ContextVar[int | None] = ContextVar("update_being_handled", default=None)
 """The id of the update this task is handling, so the state it produces is stored with it
@@ -49,6 +52,9 @@ class Channel:
         self.letters = LetterScreens(LetterDesk(service))
         self.admin = admin  # /admin for CALLSHIELD_ADMINS only (bot/telegram/admin.py)
         self.safety = SafetyScreens(SafetyGate(service), self.letters, self._resume_or_menu)
+        self.diary = DiaryScreens(DiaryBook(service))  # the evidence diary (bot/telegram/diary.py)
+        self.letters.after_file = self.diary.reminder_offer
+        self.letters.before_file = self.diary.hash_files
 
     # -- entry --------------------------------------------------------------------------
     async def on_update(self, update: Update, context: Context) -> None:
@@ -115,7 +121,15 @@ class Channel:
             command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 \
                 else ""
             await self.letters.stop_waiting(context, user)
+            await self.diary.stop_waiting(user)
             await self.on_command(command, context, send, user)
+            return
+        if self.service.pack_for(user) is not None and (kept := await self.diary.on_file(
+                message, user)):  # a screenshot, photo, voice message...: evidence
+            state = await self.service.state_of(user)
+            if state is not None and state.status == "active":
+                kept += await self._turn(context, user, events.Repeat(), state=state)
+            await send.outs(kept)
             return
         pending = await self.letters.awaiting(context, user)
         if pending is not None:  # the user is giving a detail for a letter
@@ -139,8 +153,8 @@ class Channel:
             await send.outs(outs)
         elif active:
             await send.outs(await self._turn(context, user, events.Say(text), state=state))
-        else:
-            await send.outs([r.menu(user.language)])
+        else:  # the words of a quick addition, a new contact to offer for the record, or
+            await send.outs(await self.diary.on_text(text, user) or [r.menu(user.language)])
 
     async def on_command(self, command: str, context: Context, send: Sender,
                          user: UserRow) -> None:
@@ -181,6 +195,8 @@ class Channel:
             return
         if kind not in LETTER_KINDS:  # the user went elsewhere: typed text is no detail now
             await self.letters.stop_waiting(context, user)
+        if kind != DIARY_KIND:
+            await self.diary.stop_waiting(user)
         if kind == "j" and rest in self.service.packs:
             first_time = user.jurisdiction is None
             user = await self.service.set_jurisdiction(user, rest)
@@ -194,6 +210,8 @@ class Channel:
         elif kind == "x" and rest == "yes":
             await self.service.forget(user)
             await send.edit_then(pressed, [r.Out(html.escape(t(lang, "deleted")))])
+        elif kind == DIARY_KIND and self.service.pack_for(user) is not None:
+            await self.diary.on_button(rest, context, send, user, pressed)
         elif kind in LETTER_KINDS and self.service.pack_for(user) is not None:
             await self.letters.on_button(kind, rest, context, send, user)
             return
@@ -227,6 +245,13 @@ class Channel:
             outs = await self._rights(context, user)
         elif item == "letters":
             outs = await self.letters.menu(user)
+        elif item in ("add", "diary"):
+            await self.diary.on_button("add" if item == "add" else "v", context, send, user,
+                                       None)
+            return
+        elif item == "diary_export":
+            await self.diary.export(context.bot, send, user)
+            return
         elif item == "unsafe":
             text = pack.text(pack.data.safety.unsafe, lang or pack.default_language)
             outs = [r.Out(r.TONE_MARK["safety"] + html.escape(text)), r.menu(lang)]
@@ -245,7 +270,7 @@ class Channel:
             context.chat_data["node"] = turn.state.path[-1]
         if any(isinstance(reply, Result) for reply in turn.replies):
             return await self.safety.with_preface(context, user, turn.replies, turn.state) + \
-                [r.menu(user.language)]
+                await self.diary.after_result(user) + [r.menu(user.language)]
         return r.render(turn.replies)
 
     async def _resume_or_menu(self, context: Context, user: UserRow) -> list[r.Out]:

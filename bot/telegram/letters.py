@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.ext import ContextTypes
 
 from bot.formatting import split_message
@@ -39,6 +40,10 @@ _WAITING = "letter_detail_awaited"  # chat_data key: True / False / absent (= no
 class LetterScreens:
     def __init__(self, desk: LetterDesk) -> None:
         self.desk = desk
+        self.after_file: Callable[[UserRow, str], Awaitable[list[r.Out]]] | None = None
+        """Messages to send after a letter file (set by the channel)."""
+        self.before_file: Callable[[Bot, UserRow], Awaitable[object]] | None = None
+        """Work before a letter file is made (set by the channel)."""
 
     # -- the list ------------------------------------------------------------------------
     async def menu(self, user: UserRow) -> list[r.Out]:
@@ -165,6 +170,8 @@ class LetterScreens:
         """The file, its caption saying what it is and that it is not legal advice (with the
         pack's review date): the letter itself carries no such note. A file that cannot be
         made is said so, with the other format and the other letters offered."""
+        if self.before_file is not None:  # e.g. fetch kept files for their SHA-256
+            await self.before_file(send.bot, user)
         try:
             name, data = await self.desk.file(user, letter, kind)
         except LetterBroken:  # logged by the desk; the text preview and the other format
@@ -183,3 +190,5 @@ class LetterScreens:
         caption = html.escape(f"{title}\n\n{note}")
         await send.document(InputFile(data, filename=name), caption)
         logger.info("chat %s: letter sent (%s)", send.chat_id, kind)
+        if self.after_file is not None:  # e.g. the follow-up reminders (bot/telegram/diary.py)
+            await send.outs(await self.after_file(user, letter))

@@ -75,7 +75,7 @@ def question_text(q: Question) -> str:
 
 
 def menu(language: str | None) -> Out:
-    items = ("interview", "rights", "letters", "unsafe", "settings")
+    items = ("interview", "add", "diary", "rights", "letters", "unsafe", "settings")
     rows = tuple(((t(language, f"m_{item}"), f"m:{item}"),) for item in items)
     return Out(html.escape(t(language, "menu")), keyboard(rows))
 

@@ -117,7 +117,13 @@ def run_telegram(settings: Settings) -> int:
         await store.close()
 
     app.post_shutdown = close_store
-    keep_up(app, registry, events)  # new releases within seconds; events written in batches
+    from bot.diary.reminders import ReminderLoop
+
+    channel = app.bot_data["channel"]
+    reminders = ReminderLoop(store, registry.packs, lambda user, text, row:
+                             channel.diary.send_reminder(app.bot, user, text, row))
+    # new releases within seconds; events written in batches; reminders sent when due
+    keep_up(app, registry, events, also=(reminders.run,))
     settle_after_start()
     if settings.webhook_url and limits is not None:
         from bot.telegram.webhook_run import WebhookRun

@@ -23,6 +23,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "jurisdiction_saved": "Saved: {name}.",
         "menu": "What would you like to do?",
         "m_interview": "I just got a collection call",
+        "m_add": "They called again",
+        "m_diary": "My record of calls",
         "m_rights": "My rights",
         "m_letters": "Letters",
         "m_unsafe": "I feel unsafe",
@@ -86,6 +88,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "/start – menu\n/back – previous question\n/restart – start the report again\n"
         "/cancel – stop this report\n/rights – findings of your last report\n"
         "/letters – draft a complaint letter\n"
+        "/add – they called again (add it to your record)\n/diary – your record of calls\n"
+        "/export – your record as a PDF evidence report and CSV\n"
         "/language – change language\n/privacy – what we store\n"
         "/export_my_data – a copy of your data\n/delete_my_data – erase your data",
         "sorry": "Sorry, something went wrong on our side. Please try again in a moment.",
@@ -104,6 +108,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "jurisdiction_saved": "已保存：{name}。",
         "menu": "您想做什么？",
         "m_interview": "我刚接到催收电话",
+        "m_add": "他们又打来了",
+        "m_diary": "我的来电记录",
         "m_rights": "我的权利",
         "m_letters": "信件",
         "m_unsafe": "我感到不安全",
@@ -152,6 +158,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": "CallShield 询问催收电话的情况并告诉您的权利。\n/start – 菜单\n/back – 上一个问题\n"
         "/restart – 重新开始\n/cancel – 停止本次记录\n/rights – 上次记录的结论\n"
         "/letters – 起草投诉信\n"
+        "/add – 他们又打来了（记入记录）\n/diary – 我的来电记录\n/export – 记录导出为PDF证据报告和CSV\n"
         "/language – 切换语言\n/privacy – 我们保存什么\n/export_my_data – 数据副本\n"
         "/delete_my_data – 删除数据",
         "sorry": "抱歉，我们这边出了问题。请稍后再试。",
@@ -170,6 +177,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "jurisdiction_saved": "已儲存：{name}。",
         "menu": "您想做什麼？",
         "m_interview": "我剛接到催收電話",
+        "m_add": "他們又打來了",
+        "m_diary": "我的來電紀錄",
         "m_rights": "我的權利",
         "m_letters": "信件",
         "m_unsafe": "我感到不安全",
@@ -218,6 +227,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": "CallShield 詢問催收電話的情況並告訴您的權利。\n/start – 選單\n/back – 上一個問題\n"
         "/restart – 重新開始\n/cancel – 停止本次紀錄\n/rights – 上次紀錄的結論\n"
         "/letters – 起草投訴信\n"
+        "/add – 他們又打來了（記入紀錄）\n/diary – 我的來電紀錄\n/export – 紀錄匯出為PDF證據報告和CSV\n"
         "/language – 切換語言\n/privacy – 我們儲存什麼\n/export_my_data – 資料副本\n"
         "/delete_my_data – 刪除資料",
         "sorry": "抱歉，我們這邊出了問題。請稍後再試。",
@@ -230,11 +240,15 @@ TEXTS: dict[str, dict[str, str]] = {
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "en": [("start", "Menu"), ("back", "Previous question"), ("restart", "Start the report again"),
            ("cancel", "Stop this report"), ("help", "Help"), ("language", "Change language"),
-           ("rights", "My rights"), ("letters", "Draft a letter"), ("privacy", "What we store"),
+           ("rights", "My rights"), ("letters", "Draft a letter"), ("add", "They called again"),
+           ("diary", "My record of calls"), ("export", "Evidence report (PDF, CSV)"),
+           ("privacy", "What we store"),
            ("delete_my_data", "Erase my data"), ("export_my_data", "A copy of my data")],
     "zh-Hans": [("start", "菜单"), ("back", "上一个问题"), ("restart", "重新开始"),
                 ("cancel", "停止本次记录"), ("help", "帮助"), ("language", "切换语言"),
-                ("rights", "我的权利"), ("letters", "起草信件"), ("privacy", "我们保存什么"),
+                ("rights", "我的权利"), ("letters", "起草信件"), ("add", "他们又打来了"),
+                ("diary", "我的来电记录"), ("export", "证据报告（PDF、CSV）"),
+                ("privacy", "我们保存什么"),
                 ("delete_my_data", "删除我的数据"), ("export_my_data", "导出我的数据")],
 }
 

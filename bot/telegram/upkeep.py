@@ -1,11 +1,12 @@
-"""Background work of a running Telegram bot: new releases (polled, and at once on SIGHUP) and
-the event log's batched writes, started with the application and stopped before the store
+"""Background work of a running Telegram bot: new releases (polled, and at once on SIGHUP),
+the event log's batched writes and the follow-up reminders (bot/diary/reminders.py), started with the application and stopped before the store
 closes (so the last events are written)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram.ext import Application
@@ -14,8 +15,10 @@ from bot.analytics import EventLog
 from bot.packs import PackRegistry
 
 
-def keep_up(app: Application, registry: PackRegistry, events: EventLog | None) -> None:
-    """Chain our start and stop into the application's post_init and post_shutdown."""
+def keep_up(app: Application, registry: PackRegistry, events: EventLog | None,
+            also: Sequence[Callable[[], Awaitable[None]]] = ()) -> None:
+    """Chain our start and stop into the application's post_init and post_shutdown; ``also``
+    are more loops to run until shutdown (e.g. the reminders)."""
     started: list[asyncio.Task[None]] = []
     previous_init, previous_shutdown = app.post_init, app.post_shutdown
 
@@ -26,6 +29,8 @@ def keep_up(app: Application, registry: PackRegistry, events: EventLog | None) -
         started.append(asyncio.get_running_loop().create_task(registry.keep_current()))
         if events is not None:
             started.append(asyncio.get_running_loop().create_task(events.keep_writing()))
+        for loop in also:
+            started.append(asyncio.get_running_loop().create_task(loop()))  # type: ignore[arg-type]
 
     async def post_shutdown(application: Any) -> None:
         for task in started:
