@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.console_diary import COMMANDS as DIARY_COMMANDS, ConsoleDiary
 from bot.console_letters import ConsoleLetters
+from bot.diary import view
+from bot.diary.book import DiaryBook
 from bot.formatting import result_sections
 from bot.letters.desk import LetterDesk
 from bot.packs import PackRegistry
@@ -30,6 +33,7 @@ COMMANDS = {
     "/rights": "show the findings of your last report",
     "/letters": "letters drafted from your reports",
     "/letter": "draft a letter, e.g. /letter 1: preview and PDF/DOCX files",
+    **DIARY_COMMANDS,
     "/privacy": "what we store, and for how long",
     "/safe": "I am safe now: continue where I was",
     "/talk": "talk to someone now: the crisis lines again",
@@ -66,6 +70,8 @@ class Console:
         self.gate = SafetyGate(service)
         self.letters = ConsoleLetters(LetterDesk(service), letters_dir, self.say, self.read,
                                       self.guard)
+        self.diary = ConsoleDiary(DiaryBook(service), letters_dir, self.say, self.read,
+                                  self.guard)
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -113,6 +119,13 @@ class Console:
                 await (self.letters.draft(user, argument) if command == "/letter" and argument
                        else self.letters.list(user))
                 continue
+            if await self.diary.command(user, command, argument):  # /diary /add /export...
+                continue
+            if not line.strip().startswith("/"):  # outside an interview: a new contact?
+                state = await self.service.state_of(user)
+                if (state is None or state.status != "active") and \
+                        await self.diary.offer(user, line):
+                    continue
             event = self.to_event(line)
             if event is None:
                 continue
@@ -123,6 +136,10 @@ class Console:
                 if preface:
                     self.say("!! " + preface)
             self.show(turn.replies)
+            if any(isinstance(reply, Result) for reply in turn.replies):
+                self.say(view.summary(await self.diary.book.record(user), user.language))
+                self.say("/add = they contacted you again · /diary = your record · "
+                         "/export = evidence report")
 
     async def guard(self, user: UserRow, line: str, where: str | None = None) -> bool:
         """The safety gate: True when the line is handled here (a crisis holds; danger advice

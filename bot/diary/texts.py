@@ -49,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "b_delete_yes": "Yes, delete it",
         "deleted": "Deleted. Your record now has {total} contacts.",
         "gone": "That entry is not there any more.",
+        "not_deleted": "Nothing was deleted.",
         "export_caption": "Your evidence report: every contact you recorded, by day. Keep it "
         "safe; it may be shown to the police, a regulator or a court.",
         "csv_caption": "The same record as a spreadsheet (CSV).",
@@ -112,6 +113,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "b_delete_yes": "确定删除",
         "deleted": "已删除。您的记录现在共有{total}次联系。",
         "gone": "这条记录已经不在了。",
+        "not_deleted": "没有删除任何内容。",
         "export_caption": "您的证据报告：按日期列出您记录的每一次联系。请妥善保存，可以提供给公安机关、监管部门或法院。",
         "csv_caption": "同样的记录，表格格式（CSV）。",
         "reminder_offer": "需要提醒吗？",
@@ -172,6 +174,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "b_delete_yes": "確定刪除",
         "deleted": "已刪除。您的紀錄現在共有{total}次聯絡。",
         "gone": "這筆紀錄已經不在了。",
+        "not_deleted": "沒有刪除任何內容。",
         "export_caption": "您的證據報告：按日期列出您記錄的每一次聯絡。請妥善保存，可以提供給警方、監管機關或法院。",
         "csv_caption": "同樣的紀錄，表格格式（CSV）。",
         "reminder_offer": "需要提醒嗎？",
