@@ -76,7 +76,9 @@ async def test_bad_input_is_refused_before_anything_is_stored(database: Path | s
         with pytest.raises(LookupError):  # a file cannot be hung on someone else's entry
             await store.add_attachment(other, mine, NewAttachment("photo", FILE_ID))
         assert not await store.delete_diary_entry(other, mine)
-        assert [e.id for e in await store.list_diary_entries(user)] == [mine]
+        assert not await store.set_diary_note(other, mine, "not theirs")
+        assert await store.set_diary_note(user, mine, NOTE)
+        assert [(e.id, e.note) for e in await store.list_diary_entries(user)] == [(mine, NOTE)]
 
 
 async def test_one_entry_is_deleted_with_its_files_and_leaves_no_copy(db_path: Path) -> None:
@@ -137,6 +139,9 @@ async def test_reminders_are_due_claimed_once_cancelled_and_survive_a_restart(
         assert [r.id for r in due] == [soon]
         assert await store.mark_reminder_sent(soon)
         assert not await store.mark_reminder_sent(soon)  # a second sender gets nothing
+        await store.unclaim_reminder(soon)  # it could not be sent: due again, claimed again
+        assert [r.id for r in await store.due_reminders("2026-12-01T01:00:00+00:00")] == [soon]
+        assert await store.mark_reminder_sent(soon)
         assert await store.due_reminders("2026-12-30T00:00:00+00:00") == [
             r for r in await store.list_reminders(user) if r.id == later]
         assert await store.cancel_reminder(user, later)
