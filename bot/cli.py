@@ -1,5 +1,5 @@
 """The ``callshield`` command: run the bot, chat in a terminal, validate and test packs,
-look after the database (``db rotate-key``, ``db new-key``)."""
+look after the database (``db …``, bot/dbcli.py)."""
 
 from __future__ import annotations
 
@@ -33,12 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     test = flows_commands.add_parser("test", help="run the packs' conversation tests")
     test.add_argument("paths", nargs="*", help="pack folders or ids (default: all)")
     test.add_argument("--walks", type=int, default=1000, help="random walks per pack")
-    db = commands.add_parser("db", help="look after the database")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("rotate-key", help="re-encrypt every stored value under a new data "
-                           "key (stop the bot first)")
-    db_commands.add_parser("new-key", help="print a new random data key for "
-                           "CALLSHIELD_DATA_KEY")
+    from bot.dbcli import add_commands as add_database_commands
+
+    add_database_commands(commands)  # db new-key, rotate-key, migrate, copy
     from bot.operators.cli import add_commands  # packs, stats, flows goldens
 
     add_commands(commands, flows_commands)
@@ -66,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     if handles(args):
         return run_operators(args, settings)
     if args.command == "db":
-        return database_command(settings, args.db_command)
+        from bot.dbcli import run as run_database
+
+        return run_database(settings, args)
     if args.command == "flows":
         return validate(args.paths) if args.flows_command == "validate" else test(
             args.paths, args.walks)
@@ -78,28 +77,6 @@ def main(argv: list[str] | None = None) -> int:
     letters_dir = getattr(args, "letters_dir", None) or settings.letters_dir
     return asyncio.run(_chat(settings, pack, getattr(args, "lang", None),
                              getattr(args, "user", "console"), letters_dir))
-
-
-def database_command(settings: Settings, command: str) -> int:
-    """``callshield db new-key`` and ``callshield db rotate-key``."""
-    from storage.crypto import new_key_text
-    from storage.rotation import rotate_key
-
-    if command == "new-key":
-        print(new_key_text())
-        return 0
-    if isinstance(settings.database, str):  # a postgresql:// URL
-        print("callshield: `db rotate-key` works on a SQLite database only; on PostgreSQL, "
-              "keep the current key (README, PostgreSQL)", file=sys.stderr)
-        return 2
-    try:
-        rotation = asyncio.run(rotate_key(settings.database, settings.keys))
-    except StorageError as error:
-        print(f"callshield: {error}", file=sys.stderr)
-        return 2
-    for line in rotation.lines():
-        print(line)
-    return 0
 
 
 def _targets(paths: list[str]) -> list[str]:

@@ -8,13 +8,15 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from storage.crypto import new_key_text
 from tests.fake_bot_api import BotMessage, FakeBotApi
+from tests.pg import fresh_schema, url_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tests" / "fixtures" / "demo"
@@ -94,11 +96,38 @@ def bot_env(server: FakeBotApi, packs_dir: Path, tmp_path: Path) -> dict[str, st
     return base
 
 
+PG_MODULES = {"test_interview", "test_account"}
+"""End-to-end modules that also run with the bot on PostgreSQL (a representative subset: the
+whole interview, back/why, restarts, redelivery, export and deletion, the webhook), so CI's
+time stays in bounds; every other module runs on SQLite."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "bot_engine" not in metafunc.fixturenames:
+        return
+    engines: list[Any] = ["sqlite"]
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module in PG_MODULES and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        engines.append(pytest.param("postgresql", marks=pytest.mark.postgresql))
+    metafunc.parametrize("bot_engine", engines)
+
+
 @pytest.fixture
-async def make_bot(server: FakeBotApi, packs_dir: Path,
-                   tmp_path: Path) -> AsyncIterator[Callable[..., BotProcess]]:
+def bot_database(bot_engine: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The bot's database settings: the SQLite file of bot_env, or a fresh PostgreSQL schema
+    (dropped after the test) with a data key in the environment."""
+    if bot_engine == "sqlite":
+        yield {}
+        return
+    with fresh_schema() as schema:
+        yield {"CALLSHIELD_DATABASE": url_for(schema), "CALLSHIELD_DATA_KEY": new_key_text()}
+
+
+@pytest.fixture
+async def make_bot(server: FakeBotApi, packs_dir: Path, tmp_path: Path,
+                   bot_database: dict[str, str]) -> AsyncIterator[Callable[..., BotProcess]]:
     processes: list[BotProcess] = []
-    base = bot_env(server, packs_dir, tmp_path)
+    base = {**bot_env(server, packs_dir, tmp_path), **bot_database}
 
     def make(**extra: str) -> BotProcess:
         bot = BotProcess(base, tmp_path / "bot.log").start(**extra)

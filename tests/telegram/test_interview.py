@@ -63,6 +63,7 @@ async def test_back_why_and_stale_button(server: FakeBotApi,
     assert not server.failed_calls
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file itself
 async def test_restart_after_sigkill_continues(server: FakeBotApi,
                                                make_bot: Callable[..., BotProcess],
                                                tmp_path: Path) -> None:
