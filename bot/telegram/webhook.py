@@ -26,12 +26,12 @@ import hmac
 import http
 import logging
 import socket
-import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
 import h11
 
+from bot.telegram.quiet import Quiet
 from bot.telegram.webhook_limits import WebhookLimits
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ the client sees the answer rather than a reset; then the connection is cut."""
 HEALTH_PATHS = (b"/healthz", b"/readyz")
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"
 OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+ACCEPT_BURST = 8
+"""Connections taken per wake-up beyond the first; small, so that descriptors of connections
+pushed out (closed on the next loop turn) never pile up past FD_RESERVE."""
 Deliver = Callable[[bytes], Awaitable[int]]
 Health = Callable[[str], Awaitable[tuple[int, bytes]]]
 
@@ -53,9 +56,10 @@ class _Drop(Exception):
 
 
 class _Conn:
-    __slots__ = ("transport", "busy", "trusted", "task")
+    __slots__ = ("sock", "transport", "busy", "trusted", "task")
 
-    def __init__(self) -> None:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
         self.transport: asyncio.BaseTransport | None = None
         self.busy = False  # an authenticated request (or a health check) is in hand
         self.trusted = False  # has shown the secret once
@@ -64,27 +68,8 @@ class _Conn:
     def abort(self) -> None:
         if self.transport is not None:
             self.transport.abort()
-
-
-class Quiet:
-    """A warning per kind at most once per ``interval`` seconds, saying how many were folded
-    into it, so an attack cannot fill the disk with log lines."""
-
-    def __init__(self, interval: float = 60.0) -> None:
-        self._interval = interval
-        self._last: dict[str, float] = {}
-        self._folded: Counter[str] = Counter()
-
-    def warn(self, kind: str, message: str, *args: object) -> None:
-        now = time.monotonic()
-        if now - self._last.get(kind, -self._interval) < self._interval:
-            self._folded[kind] += 1
-            return
-        self._last[kind] = now
-        folded = self._folded.pop(kind, 0)
-        if folded:
-            message, args = message + " (and %d more since the last such line)", (*args, folded)
-        logger.warning(message, *args)
+        else:
+            self.sock.close()
 
 
 class WebhookServer:
@@ -123,8 +108,9 @@ class WebhookServer:
                     host, self.port, self._cap, self._limits.max_body)
 
     async def _accept(self, sock: socket.socket) -> None:
-        """One connection at a time, so never more descriptors than the cap allows (asyncio's
-        own server accepts a whole backlog at once, and logs a traceback per EMFILE)."""
+        """Each connection is admitted against the cap as it is taken, so there are never more
+        descriptors than the cap allows (asyncio's own server accepts a whole backlog at once,
+        and logs a traceback for every EMFILE)."""
         loop = asyncio.get_running_loop()
         while not self.draining:
             try:
@@ -132,24 +118,30 @@ class WebhookServer:
             except OSError as error:
                 if self.draining:
                     return
+                name = errno.errorcode.get(error.errno or 0, type(error).__name__)
                 if error.errno in OUT_OF_RESOURCES:
                     self._note("accept", "webhook: cannot accept connections: %s (raise the "
                                "open-files limit, `ulimit -n`, or lower CALLSHIELD_WEBHOOK_MAX_"
-                               "CONNECTIONS)", errno.errorcode.get(error.errno or 0, "?"))
-                    await asyncio.sleep(0.05)
+                               "CONNECTIONS)", name)
+                else:  # a connection reset before we took it, and the like
+                    self._note("accept_other", "webhook: accept failed: %s", name)
+                await asyncio.sleep(0.05)
                 continue
-            conn = _Conn()
-            if not self._admit(conn):
-                client.close()
-                continue
-            try:
-                reader, writer = await asyncio.open_connection(sock=client, limit=CHUNK)
-            except OSError:
-                self._conns.pop(conn, None)
-                client.close()
-                continue
-            conn.transport = writer.transport
-            conn.task = loop.create_task(self._serve(reader, writer, conn))
+            self._take(client)
+            for _ in range(ACCEPT_BURST):  # more waiting: take them without a loop trip each
+                try:
+                    client, _ = sock.accept()
+                except OSError:  # none left (or the same failure, met on the next await)
+                    break
+                self._take(client)
+
+    def _take(self, client: socket.socket) -> None:
+        client.setblocking(False)
+        conn = _Conn(client)
+        if not self._admit(conn):
+            client.close()
+            return
+        conn.task = asyncio.get_running_loop().create_task(self._serve(client, conn))
 
     async def close(self) -> None:
         """Stop accepting, let requests in hand finish (``shutdown_grace``), then cut the
@@ -192,8 +184,14 @@ class WebhookServer:
         self._conns[conn] = None
         return True
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                     conn: _Conn) -> None:
+    async def _serve(self, client: socket.socket, conn: _Conn) -> None:
+        try:
+            reader, writer = await asyncio.open_connection(sock=client, limit=CHUNK)
+        except (OSError, ValueError):  # pushed out (or reset) before it started
+            self._conns.pop(conn, None)
+            client.close()
+            return
+        conn.transport = writer.transport
         try:
             await self._converse(reader, writer, conn)
         except (_Drop, h11.ProtocolError, ConnectionError, TimeoutError, OSError):
