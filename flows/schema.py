@@ -380,8 +380,8 @@ class Safety(Strict):
     region_from: RegionFrom | None = None
 
 
-IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel", "description",
-                        "third_parties", "said", "contacts"]
+IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel",
+                        "description", "third_parties", "said", "contacts"]
 """Facts copied onto each stored incident; ``third_parties`` (who else was contacted: a multi or
 tally), ``said`` (what was said: a multi) and ``contacts`` (how many contacts that day: a
 number) go to the person's record of contacts (the evidence diary)."""

@@ -184,7 +184,8 @@ def option_labels(pack: Pack | None, field_name: str, value_json: str | None,
         return []
     ids = list(value) if isinstance(value, (list, dict)) else [value]
     labels: dict[str, str] = {}
-    fact = pack.data.incident.get(field_name) if pack is not None else None  # type: ignore[call-overload]
+    mapping: dict[str, str] = dict(pack.data.incident) if pack is not None else {}
+    fact = mapping.get(field_name)
     if pack is not None and fact:
         for compiled in pack.nodes.values():
             if compiled.fact == fact:

@@ -34,7 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "Please send a smaller copy or a screenshot.",
         "empty": "Your record is empty. {tap} \u201cThey called again\u201d each time they "
         "contact you: it takes three taps, and the record becomes your evidence.",
-        "summary": "Your record: {total} contact{s1} on {days} day{s2}. Most in one day: {max_day}. "
+        "summary": "Your record: {total} contact{s1} on {days} day{s2}. "
+        "Most in one day: {max_day}. "
         "Most in any 7 days: {max_7_days}. At night: {night}. To other people: {third}.",
         "day_head": "{day}: {n} contact(s)",
         "page": "Page {n} of {of}",

@@ -22,7 +22,7 @@ from telegram.ext import ContextTypes
 
 from bot.diary import export, view
 from bot.diary import record as rec
-from bot.diary.book import DiaryBook
+from bot.diary.book import WHENS, DiaryBook
 from bot.diary.recognise import channel_option, recognise
 from bot.diary.texts import TAP, d, lang_of
 from bot.telegram import render as r
@@ -137,8 +137,9 @@ class DiaryScreens:
             await send.outs([r.Out(html.escape(d(lang, "add_channel")), keyboard(rows))])
         elif head == "c" and len(parts) == 2:
             await send.edit_then(pressed, [self._when_out(lang, parts[1])])
-        elif head == "w" and len(parts) == 3:
-            channel = None if parts[1] == "-" else parts[1]
+        elif head == "w" and len(parts) == 3 and parts[2] in WHENS and (
+                parts[1] == "-" or parts[1] in dict(rec.channel_options(pack, lang or ""))):
+            channel = None if parts[1] == "-" else parts[1]  # only the pack's own options
             when = parts[2]
             entry_id = await self.book.add_quick(user, channel, when)
             await self.book.await_note(user, entry_id)

@@ -41,7 +41,9 @@ RULE = """
     when: {fact: record.max_7_days, gte: 4}
     severity: low
     title: {en: Contacted again and again (your record), zh-Hans: 反复联系（您的记录）}
-    explanation: {en: Your record shows contacts again and again., zh-Hans: 您的记录显示对方反复联系。}
+    explanation:
+      en: Your record shows contacts again and again.
+      zh-Hans: 您的记录显示对方反复联系。
     citations: [civil_1033]
     letters: [complaint]
 """
@@ -50,7 +52,9 @@ FOLLOW_UP = """
       - kind: did_they_stop
         days: 7
         offer: {en: "Ask me in 7 days: did they stop?", zh-Hans: 7天后问我：他们停了吗？}
-        text: {en: "A week ago you asked them to stop. Did they stop? REMINDER-7", zh-Hans: 他们停了吗？REMINDER-7}
+        text:
+          en: "A week ago you asked them to stop. Did they stop? REMINDER-7"
+          zh-Hans: 他们停了吗？REMINDER-7
 """
 
 
