@@ -127,3 +127,16 @@ async def test_the_loop_sends_once_waits_for_morning_and_retries_a_failed_send(
     assert sent == [("42", CN.text(CN.data.letters["regulator_complaint"].follow_ups[0].text,
                                    "en"))]
     assert "15 days" in sent[0][1]
+
+
+def test_every_diary_text_exists_in_every_language_and_pages_stay_short() -> None:
+    from bot.diary import view
+    from bot.diary.texts import TEXTS
+
+    for table in TEXTS.values():
+        assert set(table) == set(TEXTS["en"])
+    busy = [entry("2026-11-01", f"2026-11-01T{h:02d}:00:00+08:00") for h in range(8, 22)]
+    for language in TEXTS:
+        pages = view.pages(busy * 3, CN, language)
+        assert all(len(page) <= view.PAGE_LIMIT for page in pages)
+        assert "\u2026" in pages[0]  # a busy day shows its latest lines and counts the rest

@@ -38,6 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "Most in one day: {max_day}. "
         "Most in any 7 days: {max_7_days}. At night: {night}. To other people: {third}.",
         "day_head": "{day}: {n} contact(s)",
+        "more_lines": "… {n} earlier that day (all are in the evidence report)",
         "page": "Page {n} of {of}",
         "b_older": "\u25c0 Older",
         "b_newer": "Newer \u25b6",
@@ -103,6 +104,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary": "您的记录：共{total}次联系，分布在{days}天。一天最多{max_day}次。任意7天内最多{max_7_days}次。"
         "夜间{night}次。联系其他人{third}次。",
         "day_head": "{day}：{n}次",
+        "more_lines": "… 当天更早的{n}条（证据报告里都有）",
         "page": "第{n}页，共{of}页",
         "b_older": "\u25c0 更早",
         "b_newer": "更近 \u25b6",
@@ -164,6 +166,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary": "您的紀錄：共{total}次聯絡，分布在{days}天。一天最多{max_day}次。任意7天內最多{max_7_days}次。"
         "夜間{night}次。聯絡其他人{third}次。",
         "day_head": "{day}：{n}次",
+        "more_lines": "… 當天更早的{n}筆（證據報告裡都有）",
         "page": "第{n}頁，共{of}頁",
         "b_older": "\u25c0 更早",
         "b_newer": "更近 \u25b6",

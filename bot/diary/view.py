@@ -17,6 +17,8 @@ from storage import DiaryEntryRow
 
 PAGE_LIMIT = 1000
 NOTE_SHOWN = 80
+DAY_LINES = 6
+"""Entries shown per day; the rest are counted ("… 9 earlier that day") and in the report."""
 KIND_MARK = {"photo": "\U0001f5bc", "voice": "\U0001f3a4", "audio": "\U0001f3b5",
              "document": "\U0001f4c4", "video": "\U0001f3ac"}
 
@@ -73,7 +75,10 @@ def day_blocks(entries: Sequence[DiaryEntryRow], pack: Pack | None,
         items = days[day]
         head = d(language, "day_head", day=_weekday(day, language) if day else "?",
                  n=sum(e.contacts for e in items))
-        blocks.append("\n".join([head] + [entry_line(e, pack, language) for e in items]))
+        lines = [entry_line(e, pack, language) for e in items[-DAY_LINES:]]
+        if len(items) > DAY_LINES:  # a very busy day: its latest lines; all are in the report
+            lines.insert(0, d(language, "more_lines", n=len(items) - DAY_LINES))
+        blocks.append("\n".join([head] + lines))
     return blocks
 
 
