@@ -79,16 +79,16 @@ def run_telegram(settings: Settings) -> int:
     from bot.telegram.app import build_application
     from bot.telegram.upkeep import keep_up
 
-    limits = None
-    if settings.webhook_url:
-        from bot.settings import SettingsError
-        from bot.telegram.webhook_limits import WebhookLimits
+    from bot.settings import SettingsError
+    from bot.telegram.health import health_port
+    from bot.telegram.webhook_limits import WebhookLimits
 
-        try:  # a wrong limit stops the start before anything is opened
-            limits = WebhookLimits.from_env()
-        except SettingsError as error:
-            print(f"callshield: {error}", file=sys.stderr)
-            return 2
+    try:  # a wrong limit stops the start before anything is opened
+        limits = WebhookLimits.from_env()
+        health = health_port()
+    except SettingsError as error:
+        print(f"callshield: {error}", file=sys.stderr)
+        return 2
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -125,7 +125,7 @@ def run_telegram(settings: Settings) -> int:
     # new releases within seconds; events written in batches; reminders sent when due
     keep_up(app, registry, events, also=(reminders.run,))
     settle_after_start()
-    if settings.webhook_url and limits is not None:
+    if settings.webhook_url:
         from bot.telegram.webhook_run import WebhookRun
 
         assert settings.webhook_secret is not None  # Settings refuses a URL without one
@@ -141,5 +141,12 @@ def run_telegram(settings: Settings) -> int:
         return 0 if served else 1
     else:
         logger.info("long polling")
+        if health is not None:  # /healthz and /readyz for a process manager
+            from bot.telegram.health import Health, serve_health
+
+            serve_health(app, Health(store, lambda: bool(registry.packs),
+                                     stopping=lambda: not app.running,
+                                     counts=lambda: getattr(app.updater, "counts", None)),
+                         os.environ.get("CALLSHIELD_HEALTH_LISTEN", "127.0.0.1"), health)
         app.run_polling(poll_interval=0, timeout=_poll_timeout(), bootstrap_retries=-1)
     return 0

@@ -73,10 +73,11 @@ class _Conn:
 
 
 class WebhookServer:
-    def __init__(self, *, path: str, secret: str, limits: WebhookLimits, deliver: Deliver,
-                 health: Health) -> None:
-        self._path = ("/" + path.strip("/")).encode()
-        self._secret = secret.encode()
+    def __init__(self, *, path: str | None, secret: str | None, limits: WebhookLimits,
+                 deliver: Deliver | None, health: Health) -> None:
+        # no path and secret: health only (polling mode's CALLSHIELD_HEALTH_PORT)
+        self._path = ("/" + path.strip("/")).encode() if path is not None else None
+        self._secret = secret.encode() if secret is not None else b""
         self._limits = limits
         self._cap = limits.connection_cap()
         self._deliver = deliver
@@ -235,7 +236,8 @@ class WebhookServer:
             status, payload = await self._health(target.decode()[1:])
             await self._send(h, writer, status, payload, close=True)
             return False
-        if target != self._path or request.method != b"POST":
+        if self._path is None or self._deliver is None or target != self._path or \
+                request.method != b"POST":
             self.counts["not_found" if target != self._path else "bad_method"] += 1
             return await self._refuse(h, reader, writer, 404 if target != self._path else 405)
         headers = dict(request.headers)  # h11 lower-cases names; the first of a name is kept
@@ -255,6 +257,7 @@ class WebhookServer:
             self._note("too_large", "webhook: a chunked body over %d bytes was cut off",
                        self._limits.max_body)
             return await self._refuse(h, reader, writer, 413)
+        assert self._deliver is not None  # checked with the path above
         status = await self._deliver(body)
         await self._send(h, writer, status, b"", close=self.draining)
         return h.our_state is h11.DONE and h.their_state is h11.DONE

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
+from bot.telegram.health import Health
 from bot.telegram.intake import (Counts, Outcome, parse_update, process_and_commit,
                                  tell_unreadable)
 from bot.telegram.webhook import WebhookServer
@@ -46,9 +47,12 @@ class WebhookRun:
         self.url, self.listen, self.port = url, listen, port
         self.secret = secret
         self.counts = Counts()
-        self.server = WebhookServer(path=urlsplit(url).path, secret=secret, limits=limits,
-                                    deliver=self.deliver, health=self.health)
         self.stopping = asyncio.Event()
+        self.health = Health(store, packs_loaded,
+                             stopping=lambda: self.server.draining or self.stopping.is_set(),
+                             counts=lambda: self.counts, refused=lambda: dict(self.server.counts))
+        self.server = WebhookServer(path=urlsplit(url).path, secret=secret, limits=limits,
+                                    deliver=self.deliver, health=self.health.answer)
 
     async def deliver(self, body: bytes) -> int:
         """The HTTP status for one authenticated body: 200 once it is done for good."""
@@ -60,27 +64,6 @@ class WebhookRun:
         outcome = await process_and_commit(self.app, update)
         self.counts.add(outcome)
         return 500 if outcome is Outcome.NOT_SAVED else 200
-
-    async def health(self, which: str) -> tuple[int, bytes]:
-        if which == "healthz":
-            return 200, _json({"status": "alive", "updates": self.counts.by_outcome,
-                               "unparseable": self.counts.unparseable,
-                               "unknown_type": self.counts.unknown,
-                               "refused": dict(self.server.counts)})
-        reason = None
-        if self.server.draining or self.stopping.is_set():
-            reason = "stopping"
-        elif not self.packs_loaded():
-            reason = "no pack loaded"
-        else:
-            try:
-                async with asyncio.timeout(2):
-                    await self.store.served_releases()
-            except Exception as error:  # noqa: BLE001 - any failure means not ready
-                reason = f"storage: {type(error).__name__}"
-        if reason is None:
-            return 200, _json({"status": "ready"})
-        return 503, _json({"status": "not ready", "reason": reason})
 
     async def run(self) -> bool:
         """Serve until SIGTERM/SIGINT, then stop in order; False when Telegram refused the
@@ -136,6 +119,3 @@ class WebhookRun:
                 pause = min(pause * 2, 30.0)
         return False
 
-
-def _json(data: object) -> bytes:
-    return json.dumps(data, sort_keys=True).encode()
