@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SOURCES = ("report", "quick")
-"""Where an entry came from: a finished report (with its incident) or a quick addition."""
+SOURCES = ("report", "quick", "file")
+"""Where an entry came from: a finished report (with its incident), a quick addition, or a
+file sent with no entry to keep it on (it claims no contact: counts leave it out)."""
 ATTACHMENT_KINDS = ("photo", "voice", "audio", "document", "video")
 
 

@@ -83,6 +83,9 @@ def test_counts_per_day_in_any_seven_days_at_night_and_to_others() -> None:
     assert record.facts() == {"total": 18, "days": 5, "max_day": 6, "max_7_days": 12,
                               "night": 2, "third_parties": 2}
     assert rec.count([], CN).facts() == {}  # no record: rules see "unknown", not zero
+    alone = DiaryEntryRow(source="file", pack_id="cn", occurred_at="2026-11-08",
+                          occurred_day="2026-11-08", id=9, user_id=1, created_at="")
+    assert rec.count([*entries, alone], CN) == record  # a file alone claims no contact
     # the US pack counts from 9 p.m.: the same 21:30 call is night there, not in the cn pack
     late = [entry("2026-11-01", "2026-11-01T21:30:00-05:00")]
     assert rec.count(late, US).night == 1 and rec.count(late, CN).night == 0

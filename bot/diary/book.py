@@ -51,7 +51,8 @@ class DiaryBook:
 
     # -- adding -------------------------------------------------------------------------
     async def add_quick(self, user: UserRow, channel: str | None, when: str,
-                        note: str | None = None, contacts: int = 1) -> int:
+                        note: str | None = None, contacts: int = 1,
+                        source: str = "quick") -> int:
         pack = self.pack(user)
         if pack is None:
             raise LookupError("choose a region first")
@@ -59,9 +60,9 @@ class DiaryBook:
             raise ValueError(f"when must be one of {WHENS}")
         entry = rec.quick(pack, channel=channel, when=when, now=self.service.clock(),
                           tz=self.zone_name(user), like=await self.entries(user), note=note,
-                          contacts=contacts)
+                          contacts=contacts, source=source)
         entry_id = await self.store.add_diary_entry(user.id, entry)
-        await self.store.audit(user.id, "diary_added", f"source=quick when={when}")
+        await self.store.audit(user.id, "diary_added", f"source={source} when={when}")
         return entry_id
 
     async def set_note(self, user: UserRow, entry_id: int, note: str) -> bool:
@@ -75,8 +76,10 @@ class DiaryBook:
 
     async def attach(self, user: UserRow, attachment: NewAttachment,
                      caption: str | None = None) -> tuple[int, bool]:
-        """Keep a file on the latest entry (recorded in the last day) or on a new one;
-        (entry id, whether the entry is new). A caption joins the entry's text."""
+        """Keep a file on the latest entry (recorded in the last day) or on a new one that
+        claims no contact (source "file": the counts leave it out, so a screenshot sent while
+        reporting is not a second call); (entry id, whether the entry is new). A caption
+        joins the entry's text."""
         entries = await self.entries(user)
         latest = max(entries, key=lambda e: (e.created_at, e.id), default=None)
         now = self.service.clock()
@@ -86,7 +89,7 @@ class DiaryBook:
             assert latest is not None
             entry_id, new = latest.id, False
         else:
-            entry_id, new = await self.add_quick(user, None, "now"), True
+            entry_id, new = await self.add_quick(user, None, "now", source="file"), True
         await self.store.add_attachment(user.id, entry_id, attachment)
         if caption and caption.strip():
             old = next((e.note for e in entries if e.id == entry_id), None)

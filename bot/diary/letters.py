@@ -23,11 +23,12 @@ def apply_record(context: LetterContext, pack: Pack, entries: Sequence[DiaryEntr
                  ) -> LetterContext:
     """``context`` with its incidents, counts and enclosures taken from the diary."""
     mine = [e for e in entries if e.pack_id == pack.id]
+    contacts = [e for e in mine if e.source != "file"]  # a file alone claims no contact
     if not mine:
         return context
     lang = context["letter"]["language"]
     record = rec.count(mine, pack)
-    hours = [h for h in map(rec.local_hour, mine) if h is not None]
+    hours = [h for h in map(rec.local_hour, contacts) if h is not None]
     days = sorted(record.per_day)
     counts: Counts = {
         "total": record.total,
@@ -48,7 +49,7 @@ def apply_record(context: LetterContext, pack: Pack, entries: Sequence[DiaryEntr
         from bot.letters.context import annex_name
 
         enclosures.append({"name": annex_name(lang), "sha256": ""})
-    return {**context, "incidents": [_row(pack, e, lang) for e in mine], "counts": counts,
+    return {**context, "incidents": [_row(pack, e, lang) for e in contacts], "counts": counts,
             "enclosures": enclosures + files}
 
 

@@ -85,6 +85,8 @@ def count(entries: Iterable[DiaryEntryRow | NewDiaryEntry], pack: Pack | None) -
     per_day: Counter[dt.date] = Counter()
     night = third = total = 0
     for entry in entries:
+        if entry.source == "file":  # evidence without a contact of its own
+            continue
         total += entry.contacts
         if entry.occurred_day:
             per_day[dt.date.fromisoformat(entry.occurred_day)] += entry.contacts
@@ -142,7 +144,7 @@ def contacts_of(value: Any) -> int:
 
 def quick(pack: Pack, *, channel: str | None, when: str, now: dt.datetime, tz: str,
           like: Sequence[DiaryEntryRow] = (), note: str | None = None,
-          contacts: int = 1) -> NewDiaryEntry:
+          contacts: int = 1, source: str = "quick") -> NewDiaryEntry:
     """A quick addition: ``when`` is ``now``, ``today`` or ``yesterday`` on the person's
     clock; the caller is the same as in their latest entry (the same collector, by default)."""
     local = now.astimezone(zone(tz, pack.timezone))
@@ -154,7 +156,7 @@ def quick(pack: Pack, *, channel: str | None, when: str, now: dt.datetime, tz: s
         at = day.isoformat()
     last = next((e for e in reversed(like) if e.caller_number or e.caller_name), None)
     return NewDiaryEntry(
-        source="quick", pack_id=pack.id, occurred_at=at, occurred_day=day.isoformat(),
+        source=source, pack_id=pack.id, occurred_at=at, occurred_day=day.isoformat(),
         channel=channel, caller_number=last.caller_number if last else None,
         caller_name=last.caller_name if last else None, note=note, contacts=contacts)
 

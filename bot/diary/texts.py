@@ -29,7 +29,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "proposal_added": "Added to your record.",
         "file_kept": "Kept as evidence with your entry of {day} ({kind}). We keep Telegram's "
         "copy of the file; its fingerprint (SHA-256) goes into your evidence report.",
-        "file_new_entry": "Kept as evidence in a new entry for today ({kind}).",
+        "file_new_entry": "Kept as evidence in a new entry for today ({kind}). It is not "
+        "counted as a contact: if it shows a new call or message, add that with \u201cThey "
+        "called again\u201d.",
         "file_too_big": "This file is larger than 20 MB, which a bot cannot fetch again later. "
         "Please send a smaller copy or a screenshot.",
         "empty": "Your record is empty. {tap} \u201cThey called again\u201d each time they "
@@ -98,7 +100,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "proposal_added": "已记入您的记录。",
         "file_kept": "已作为证据保存在{day}的记录里（{kind}）。文件由Telegram保存；它的指纹（SHA-256）"
         "会写进您的证据报告。",
-        "file_new_entry": "已作为证据保存在今天的一条新记录里（{kind}）。",
+        "file_new_entry": "已作为证据保存在今天的一条新记录里（{kind}）。它不算一次联系；如果它显示了新的来电或信息，请用“他们又打来了”记下。",
         "file_too_big": "这个文件超过20 MB，机器人以后无法再取回。请发一个小一点的文件或截图。",
         "empty": "您的记录还是空的。每次他们联系您，{tap}“他们又打来了”：只要点三下，这些记录就是您的证据。",
         "summary": "您的记录：共{total}次联系，分布在{days}天。一天最多{max_day}次。任意7天内最多{max_7_days}次。"
@@ -160,7 +162,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "proposal_added": "已記入您的紀錄。",
         "file_kept": "已作為證據保存在{day}的紀錄裡（{kind}）。檔案由Telegram保存；它的指紋（SHA-256）"
         "會寫進您的證據報告。",
-        "file_new_entry": "已作為證據保存在今天的一筆新紀錄裡（{kind}）。",
+        "file_new_entry": "已作為證據保存在今天的一筆新紀錄裡（{kind}）。它不算一次聯絡；如果它顯示了新的來電或訊息，請用「他們又打來了」記下。",
         "file_too_big": "這個檔案超過20 MB，機器人以後無法再取回。請傳一個小一點的檔案或截圖。",
         "empty": "您的紀錄還是空的。每次他們聯絡您，{tap}「他們又打來了」：只要點三下，這些紀錄就是您的證據。",
         "summary": "您的紀錄：共{total}次聯絡，分布在{days}天。一天最多{max_day}次。任意7天內最多{max_7_days}次。"

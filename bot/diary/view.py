@@ -47,7 +47,7 @@ def entry_line(entry: DiaryEntryRow, pack: Pack | None, language: str | None) ->
     who = " ".join(x for x in (entry.caller_number, entry.caller_name) if x)
     if who:
         parts.append(who)
-    if entry.contacts > 1:
+    if entry.contacts > 1 and entry.source != "file":
         parts.append(f"\u00d7{entry.contacts}")
     if rec.is_night(hour, pack):
         parts.append(d(language, "night"))
@@ -74,7 +74,7 @@ def day_blocks(entries: Sequence[DiaryEntryRow], pack: Pack | None,
     for day in order:
         items = days[day]
         head = d(language, "day_head", day=_weekday(day, language) if day else "?",
-                 n=sum(e.contacts for e in items))
+                 n=sum(e.contacts for e in items if e.source != "file"))
         lines = [entry_line(e, pack, language) for e in items[-DAY_LINES:]]
         if len(items) > DAY_LINES:  # a very busy day: its latest lines; all are in the report
             lines.insert(0, d(language, "more_lines", n=len(items) - DAY_LINES))
