@@ -143,3 +143,39 @@ def test_every_diary_text_exists_in_every_language_and_pages_stay_short() -> Non
         pages = view.pages(busy * 3, CN, language)
         assert all(len(page) <= view.PAGE_LIMIT for page in pages)
         assert "\u2026" in pages[0]  # a busy day shows its latest lines and counts the rest
+
+
+def test_rules_read_the_record_only_when_the_channel_gives_it() -> None:
+    from flows.conditions import compile_condition
+    from flows.facts import collect
+    from flows.state import State
+
+    frequent = compile_condition(CN.data.conditions["frequent"], CN.data.conditions)
+    state = State(pack="cn", pack_version=CN.version, language="en", timezone="Asia/Shanghai",
+                  started_at="")
+    assert not frequent(collect(CN, state))  # no record: unknown, nothing fires
+    busy = state.with_(record={"max_day": 7, "max_7_days": 20})
+    assert collect(CN, busy)["record.max_day"] == 7 and frequent(collect(CN, busy))
+    assert not frequent(collect(CN, state.with_(record={"max_day": 6, "max_7_days": 42})))
+    assert State.from_json(busy.to_json()) == busy  # the record travels with the state
+
+
+def test_the_validator_knows_the_record_and_names_a_wrong_count(tmp_path: Path) -> None:
+    import shutil
+
+    from flows import inspect_pack
+    from tests.conftest import DEMO
+
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    conditions = folder / "rules.yaml"
+    text = conditions.read_text(encoding="utf-8")
+    good = text.replace("    when: {fact: count, gte: 10}", "    when: {any: [{fact: count, gte: 10},"
+                        " {fact: record.max_day, gte: 10}]}")
+    conditions.write_text(good, encoding="utf-8")
+    pack, issues = inspect_pack(folder, ROOT / "templates")
+    assert pack is not None, [i.message for i in issues if i.level == "error"]
+    conditions.write_text(good.replace("record.max_day", "record.max_dya"), encoding="utf-8")
+    pack, issues = inspect_pack(folder, ROOT / "templates")
+    assert pack is None
+    assert any("max_dya" in i.message and "max_7_days" in i.message for i in issues)
