@@ -88,6 +88,7 @@ def inspect_pack(folder: str | os.PathLike[str], templates: Path | None = None, 
     except ValidationError as error:
         return None, issues + schema_issues(error, places)
     issues += validate_data(data, places, today)
+    from flows.folderchecks import check_folder
     from flows.hantchecks import check_template_scripts
     from flows.letterchecks import check_letters_render  # letters need the checked data
     from flows.letters import check_letter_templates
@@ -98,6 +99,7 @@ def inspect_pack(folder: str | os.PathLike[str], templates: Path | None = None, 
         template_issues += check_letters_render(data, places, root)
     issues += template_issues
     issues += check_template_scripts(data, root)
+    issues += check_folder(data, places, folder, root)
     issues += safety_data().for_pack(data.safety.lexicon, places)[1]
     if any(issue.level == "error" for issue in issues):
         return None, issues
