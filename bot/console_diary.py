@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.diary import export, view
 from bot.diary import record as rec
 from bot.diary.book import WHENS, DiaryBook
-from bot.diary.recognise import channel_option, recognise
+from bot.diary.recognise import channel_option, people_options, recognise
 from bot.diary.texts import TAP, d, lang_of
 from storage import NewAttachment, UserRow
 
@@ -116,16 +116,19 @@ class ConsoleDiary:
         assert pack is not None
         options = rec.channel_options(pack, lang or pack.default_language)
         channel = channel_option(found.kind, [o for o, _ in options])
+        people = rec.third_party_options(pack, lang or pack.default_language)
+        others = people_options(found.people, [o for o, _ in people])
         parts = [d(lang, f"w_{found.when}")] + ([dict(options)[channel]] if channel else [])
         if found.contacts > 1:
             parts.append(f"\u00d7{found.contacts}")
+        parts += [dict(people)[o] for o in others]
         self.say(d(lang, "proposal", summary=", ".join(parts)) + " (yes/no)")
         line = (self.read("> ") or "").strip().casefold()
         if line not in ("yes", "y", "是", "好", "要", "1"):
             self.say(d(lang, "proposal_dropped"))
             return True
         await self.book.add_quick(user, channel, found.when, note=text.strip(),
-                                  contacts=found.contacts)
+                                  contacts=found.contacts, third_parties=others)
         self.say(d(lang, "proposal_added") + " " +
                  view.summary(await self.book.record(user), lang))
         return True

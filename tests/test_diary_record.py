@@ -37,13 +37,24 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 ])
 def test_a_new_contact_is_recognised_with_what_can_be_prefilled(
         text: str, when: str, kind: str, contacts: int) -> None:
-    assert recognise(text) == rec_contact(when, kind, contacts)
+    found = recognise(text)
+    assert found is not None
+    assert (found.when, found.kind, found.contacts) == (when, kind, contacts)
 
 
-def rec_contact(when: str, kind: str, contacts: int) -> object:
-    from bot.diary.recognise import Contact
+def test_other_people_named_are_offered_as_the_packs_own_options() -> None:
+    from bot.diary.recognise import people_options
 
-    return Contact(when, kind, contacts)
+    found = recognise("他們昨晚又打給我媽，還打到我單位")
+    assert found is not None and found.people == ("parent", "employer")
+    assert people_options(found.people, [o for o, _ in rec.third_party_options(CN, "en")]) \
+        == ["family", "employer"]
+    us = recognise("They called my mother, my wife and my boss again today")
+    assert us is not None
+    assert people_options(us.people, [o for o, _ in rec.third_party_options(US, "en")]) == \
+        ["parent", "spouse", "employer"]  # the US pack's own ids
+    plain = recognise("They called again")
+    assert plain is not None and plain.people == ()
 
 
 @pytest.mark.parametrize("text", [

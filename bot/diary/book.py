@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.diary import record as rec
 from bot.service import GuidanceService
@@ -52,7 +52,7 @@ class DiaryBook:
     # -- adding -------------------------------------------------------------------------
     async def add_quick(self, user: UserRow, channel: str | None, when: str,
                         note: str | None = None, contacts: int = 1,
-                        source: str = "quick") -> int:
+                        source: str = "quick", third_parties: Sequence[str] = ()) -> int:
         pack = self.pack(user)
         if pack is None:
             raise LookupError("choose a region first")
@@ -60,7 +60,7 @@ class DiaryBook:
             raise ValueError(f"when must be one of {WHENS}")
         entry = rec.quick(pack, channel=channel, when=when, now=self.service.clock(),
                           tz=self.zone_name(user), like=await self.entries(user), note=note,
-                          contacts=contacts, source=source)
+                          contacts=contacts, source=source, third_parties=third_parties)
         entry_id = await self.store.add_diary_entry(user.id, entry)
         await self.store.audit(user.id, "diary_added", f"source={source} when={when}")
         return entry_id
@@ -138,10 +138,12 @@ class DiaryBook:
         await self.drop_proposal(user)
         when = str(proposal.get("when") or "now")
         contacts = proposal.get("contacts")
+        others = proposal.get("third_parties")
         return await self.add_quick(
             user, str(proposal["channel"]) if proposal.get("channel") else None,
             when if when in WHENS else "now", note=str(proposal.get("text") or "") or None,
-            contacts=contacts if isinstance(contacts, int) and contacts > 0 else 1)
+            contacts=contacts if isinstance(contacts, int) and contacts > 0 else 1,
+            third_parties=[str(o) for o in others] if isinstance(others, list) else ())
 
     async def awaiting_note(self, user: UserRow) -> int | None:
         value = (await self.store.get_profile(user.id)).get(NOTE_KEY)

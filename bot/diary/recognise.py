@@ -34,6 +34,8 @@ class Contact:
     when: str
     kind: str | None
     contacts: int
+    people: tuple[str, ...] = ()
+    """Kinds of other people named as contacted (family, employer, colleagues, friends…)."""
 
 
 @functools.cache
@@ -85,7 +87,8 @@ def recognise(text: str) -> Contact | None:
     if counts:
         first = counts[0]
         contacts = first.n if isinstance(first, AtLeast) else int(first)
-    return Contact(when or "now", kind, max(1, min(contacts, 1000)))
+    people = tuple(name for name, words in data["people"].items() if _find(words, folded))
+    return Contact(when or "now", kind, max(1, min(contacts, 1000)), people)
 
 
 def channel_option(kind: str | None, options: list[str]) -> str | None:
@@ -97,3 +100,14 @@ def channel_option(kind: str | None, options: list[str]) -> str | None:
         if candidate in options:
             return str(candidate)
     return None
+
+
+def people_options(people: tuple[str, ...], options: list[str]) -> list[str]:
+    """The pack's options (of its third-parties question) for the kinds of people named."""
+    found: list[str] = []
+    for person in people:
+        option = next((o for o in _data()["people_options"].get(person, []) if o in options),
+                      None)
+        if option is not None and option not in found:
+            found.append(option)
+    return found

@@ -144,7 +144,8 @@ def contacts_of(value: Any) -> int:
 
 def quick(pack: Pack, *, channel: str | None, when: str, now: dt.datetime, tz: str,
           like: Sequence[DiaryEntryRow] = (), note: str | None = None,
-          contacts: int = 1, source: str = "quick") -> NewDiaryEntry:
+          contacts: int = 1, source: str = "quick",
+          third_parties: Sequence[str] = ()) -> NewDiaryEntry:
     """A quick addition: ``when`` is ``now``, ``today`` or ``yesterday`` on the person's
     clock; the caller is the same as in their latest entry (the same collector, by default)."""
     local = now.astimezone(zone(tz, pack.timezone))
@@ -158,7 +159,8 @@ def quick(pack: Pack, *, channel: str | None, when: str, now: dt.datetime, tz: s
     return NewDiaryEntry(
         source=source, pack_id=pack.id, occurred_at=at, occurred_day=day.isoformat(),
         channel=channel, caller_number=last.caller_number if last else None,
-        caller_name=last.caller_name if last else None, note=note, contacts=contacts)
+        caller_name=last.caller_name if last else None, note=note, contacts=contacts,
+        third_parties_json=_dumps(list(third_parties)))
 
 
 def channel_options(pack: Pack, language: str) -> list[tuple[str, str]]:
@@ -168,6 +170,15 @@ def channel_options(pack: Pack, language: str) -> list[tuple[str, str]]:
         if fact and compiled.fact == fact:
             return [(o.id, pack.text(o.label, language)) for o in compiled.node.options or []
                     if o.id not in ("none", "other_channel")]
+    return []
+
+
+def third_party_options(pack: Pack, language: str) -> list[tuple[str, str]]:
+    """(option id, label) of the pack's question about who else was contacted."""
+    fact = pack.data.incident.get("third_parties")
+    for compiled in pack.nodes.values():
+        if fact and compiled.fact == fact:
+            return [(o.id, pack.text(o.label, language)) for o in compiled.node.options or []]
     return []
 
 

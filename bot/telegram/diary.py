@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from bot.diary import export, view
 from bot.diary import record as rec
 from bot.diary.book import WHENS, DiaryBook
-from bot.diary.recognise import channel_option, recognise
+from bot.diary.recognise import channel_option, people_options, recognise
 from bot.diary.texts import TAP, d, lang_of
 from bot.telegram import render as r
 from bot.telegram.keyboard import keyboard
@@ -88,13 +88,17 @@ class DiaryScreens:
         assert pack is not None
         options = rec.channel_options(pack, lang or pack.default_language)
         channel = channel_option(found.kind, [o for o, _ in options])
+        people = rec.third_party_options(pack, lang or pack.default_language)
+        others = people_options(found.people, [o for o, _ in people])
         await self.book.propose(user, {"when": found.when, "channel": channel,
-                                       "contacts": found.contacts, "text": text.strip()[:4000]})
+                                       "contacts": found.contacts, "third_parties": others,
+                                       "text": text.strip()[:4000]})
         parts = [d(lang, f"w_{found.when}")]
         if channel:
             parts.append(dict(options)[channel])
         if found.contacts > 1:
             parts.append(f"\u00d7{found.contacts}")
+        parts += [dict(people)[o] for o in others]
         rows = (((d(lang, "b_yes_add"), "D:py"), (d(lang, "b_no"), "D:pn")),)
         return [r.Out(html.escape(d(lang, "proposal", summary=", ".join(parts))),
                       keyboard(rows))]
