@@ -18,8 +18,10 @@ from storage import StorageError, StorageUnavailable, open_store
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="callshield", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, "
-                        "otherwise the console chat")
+    run = commands.add_parser("run", help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is "
+                              "set, otherwise the console chat")
+    run.add_argument("--workers", type=int, default=1, help="webhook worker processes on "
+                     "one port (PostgreSQL only; bot/telegram/workers.py)")
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--pack", help="a pack id (cn, us, elsewhere) or a pack folder's path")
     chat.add_argument("--lang", help="language: en, zh-Hans or zh-Hant")
@@ -69,6 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "flows":
         return validate(args.paths) if args.flows_command == "validate" else test(
             args.paths, args.walks)
+    if args.command == "run" and getattr(args, "workers", 1) != 1:
+        from bot.telegram.workers import Supervisor, refuse
+
+        problem = refuse(args.workers, settings.database, settings.webhook_url)
+        if problem is not None or not settings.token:
+            print(f"callshield: {problem or '--workers needs TELEGRAM_BOT_TOKEN'}",
+                  file=sys.stderr)
+            return 2
+        return Supervisor(args.workers).run()
     if args.command == "run" and settings.token:
         from bot.telegram.runner import run_telegram
 

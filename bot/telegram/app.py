@@ -12,7 +12,7 @@ from bot.service import GuidanceService
 from bot.telegram.admin import AdminPanel
 from bot.telegram.handlers import Channel
 from bot.telegram.polling import SafePolling
-from bot.telegram.processor import PerChatUpdateProcessor
+from bot.telegram.processor import ChatLock, PerChatUpdateProcessor
 from bot.telegram.texts import COMMANDS
 
 logger = logging.getLogger(__name__)
@@ -32,13 +32,14 @@ def build_application(service: GuidanceService, token: str, *,
                       get_updates_request: BaseRequest | None = None,
                       rate_limit: bool = True, concurrency: int = 64,
                       connections: int = HTTP_CONNECTIONS,
-                      admin: AdminPanel | None = None) -> Application:
+                      admin: AdminPanel | None = None,
+                      chat_lock: ChatLock | None = None) -> Application:
     """The application with our handlers; ``request`` lets benchmarks skip the network;
     ``connections`` sizes the Bot API connection pool (CALLSHIELD_HTTP_CONNECTIONS)."""
     builder: ApplicationBuilder = (
         Application.builder().token(token)
         .base_url(f"{api_root}/bot").base_file_url(f"{api_root}/file/bot")
-        .concurrent_updates(PerChatUpdateProcessor(concurrency))
+        .concurrent_updates(PerChatUpdateProcessor(concurrency, chat_lock=chat_lock))
         .post_init(_register_commands)
     )
     if request is not None:

@@ -15,7 +15,10 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import signal
 import sys
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
 from bot.settings import Settings
 from storage import StorageUnavailable, Store, open_store
@@ -62,6 +65,48 @@ async def _forget_old_update_ids(store: Store) -> None:
     removed = await store.prune_updates(cutoff)
     if removed:
         logger.info("forgot %d update ids older than %s", removed, UPDATE_IDS_KEPT)
+
+
+def _chat_lock(store: Store) -> Callable[[int], AbstractAsyncContextManager[None]] | None:
+    """Several workers share a PostgreSQL database: each chat's lock spans them all."""
+    from storage.pg.store import PostgresStore
+
+    if not isinstance(store, PostgresStore):
+        return None
+    return lambda chat_id: store.chat_lock("telegram", chat_id)
+
+
+def _lead_polling(loop: asyncio.AbstractEventLoop, store: Store) -> bool:
+    """On PostgreSQL only one process polls: wait until this one is the poller (the others
+    stand by and take over within seconds when it dies). False when stopped while waiting."""
+    from storage.pg.store import PostgresStore
+
+    if not isinstance(store, PostgresStore):
+        return True
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    async def wait() -> bool:
+        lead = asyncio.ensure_future(store.lead("telegram-poller", standing_by=lambda: (
+            logger.info("standing by: another worker polls; taking over when it stops"))))
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({lead, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if lead.done():
+            stopped.cancel()
+            return True
+        lead.cancel()
+        return False
+
+    try:
+        leading = loop.run_until_complete(wait())
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+    if not leading:
+        loop.run_until_complete(store.close())
+        loop.close()
+    return leading
 
 
 def run_telegram(settings: Settings) -> int:
@@ -111,7 +156,8 @@ def run_telegram(settings: Settings) -> int:
     app = build_application(GuidanceService(store, registry.packs, channel="telegram",
                                             events=events), settings.token,
                             api_root=settings.api_base_url, connections=_http_connections(),
-                            admin=AdminPanel(store, registry, admin_ids()))
+                            admin=AdminPanel(store, registry, admin_ids()),
+                            chat_lock=_chat_lock(store))
 
     async def close_store(_: object) -> None:
         await store.close()
@@ -140,6 +186,8 @@ def run_telegram(settings: Settings) -> int:
             loop.close()
         return 0 if served else 1
     else:
+        if not _lead_polling(loop, store):
+            return 0
         logger.info("long polling")
         if health is not None:  # /healthz and /readyz for a process manager
             from bot.telegram.health import Health, serve_health

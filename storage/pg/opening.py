@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 ENV_POOL = "CALLSHIELD_PG_POOL"
 DEFAULT_POOL = 10
+ENV_LOCKS = "CALLSHIELD_PG_LOCKS"
+DEFAULT_LOCKS = 16
 
 
 def redacted(url: str) -> str:
@@ -48,6 +50,15 @@ def pool_size(env: dict[str, str] | None = None) -> int:
         logger.warning("%s must be a whole number from 1 to 200; using %d", ENV_POOL,
                        DEFAULT_POOL)
     return DEFAULT_POOL
+
+
+def lock_pool_size(env: dict[str, str] | None = None) -> int:
+    """CALLSHIELD_PG_LOCKS: chats one worker handles at once, each holding its lock on a
+    connection of its own (1-200, default 16); more chats wait for a free one."""
+    text = ((env if env is not None else os.environ).get(ENV_LOCKS) or "").strip()
+    if text.isdigit() and 1 <= int(text) <= 200:
+        return int(text)
+    return DEFAULT_LOCKS
 
 
 async def connect_pool(url: str, *, size: int | None = None) -> asyncpg.Pool:
@@ -94,7 +105,13 @@ async def open_postgres_store(url: str, *, keys: KeyConfig | None = None,
         raise
     logger.info("storage opened (PostgreSQL); %d migration(s) applied; data key %s",
                 len(applied), keyring.primary.id_text)
-    store = PostgresStore(pool, sealer=Sealer(keyring), retention=retention)
+    try:
+        lock_pool = await connect_pool(url, size=lock_pool_size())
+    except BaseException:
+        await pool.close()
+        raise
+    store = PostgresStore(pool, sealer=Sealer(keyring), retention=retention,
+                          lock_pool=lock_pool)
     try:
         await store.purge_expired()
     except StorageError as error:

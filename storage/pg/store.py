@@ -23,6 +23,8 @@ what that means for operators.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import zlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -31,12 +33,14 @@ from typing import Any
 import asyncpg
 
 from ..cache import RowCache
+from ..errors import Cause, StorageError
 from ..retention import Retention
 from ..rights import SubjectRights
 from ..sealing import Sealer
 from ..sqlite import SQLiteStore
 from ..updates import UpdateIds
 from .dialect import SAVE_HANDLED
+from .failures import ERRORS, translate
 from .gate import PgGate
 
 OnCommit = Callable[[], None]
@@ -73,10 +77,17 @@ class PostgresStore(SQLiteStore):
     engine = "postgresql"
 
     def __init__(self, pool: asyncpg.Pool, *, sealer: Sealer,
-                 retention: Retention | None = None) -> None:  # noqa: D107
+                 retention: Retention | None = None,
+                 lock_pool: asyncpg.Pool | None = None) -> None:  # noqa: D107
         # SQLiteStore.__init__ builds the one-connection gate; the parts are set here instead.
         gate = PgGate(pool)
+        self._pool = pool
+        self._leading: list[asyncpg.Connection] = []
+        self._lock_pool: asyncpg.Pool | None = lock_pool if lock_pool is not None else pool
+        """Connections that hold chat locks; a pool of their own, so chats waiting for a lock
+        can never take every connection the handling of the chat in hand needs."""
         self._gate = gate  # type: ignore[assignment]
+        self._pg_gate = gate
         self._sealer = sealer
         self._cache = RowCache(enabled=False)
         self._writer = DirectWriter(gate)  # type: ignore[assignment]
@@ -88,17 +99,58 @@ class PostgresStore(SQLiteStore):
     @property
     def pool(self) -> asyncpg.Pool:
         """The connection pool (for tools that run their own SQL, such as `db copy`)."""
-        return self._gate.pool  # type: ignore[attr-defined, no-any-return]
+        return self._pg_gate.pool
 
     @asynccontextmanager
     async def chat_lock(self, scope: str, key: int | str) -> AsyncIterator[None]:
-        """Hold this chat's lock across every worker until the block ends (a session
-        advisory lock on a connection of its own, released even if the worker is killed:
-        the server ends the session)."""
-        async with self._gate.pool.acquire() as raw:  # type: ignore[attr-defined]
-            lock = chat_lock_key(scope, key)
-            await raw.execute("SELECT pg_advisory_lock($1)", lock)
+        """Hold this chat's lock across every worker until the block ends: a session
+        advisory lock on a connection of the lock pool. A killed worker's locks go with its
+        connections (the server ends the session), so no chat stays locked."""
+        if self._lock_pool is None:
+            raise StorageError("The store is closed; open a new one with open_store().",
+                               cause=Cause.CLOSED)
+        try:
+            async with self._lock_pool.acquire() as raw:
+                lock = chat_lock_key(scope, key)
+                await raw.execute("SELECT pg_advisory_lock($1)", lock)
+                try:
+                    yield
+                finally:
+                    await raw.execute("SELECT pg_advisory_unlock($1)", lock)
+        except ERRORS as exc:
+            raise translate(exc) from exc
+
+    async def lead(self, role: str, *, every_s: float = 2.0,
+                   standing_by: Callable[[], None] | None = None) -> None:
+        """Return once this process holds ``role`` (e.g. the one poller): a session advisory
+        lock on a connection kept until the store closes. While another process holds it,
+        try again every ``every_s`` seconds: when that process dies, its session ends and
+        this one takes over."""
+        key = chat_lock_key("role", role)
+        told = False
+        while True:
+            if self._lock_pool is None:
+                raise StorageError("The store is closed.", cause=Cause.CLOSED)
+            raw = await self._lock_pool.acquire()
+            if await raw.fetchval("SELECT pg_try_advisory_lock($1)", key):
+                self._leading.append(raw)
+                return
+            await self._lock_pool.release(raw)
+            if not told and standing_by is not None:
+                standing_by()
+                told = True
+            await asyncio.sleep(every_s)
+
+    async def close(self) -> None:
+        """Release the roles held, then close both pools (idempotent)."""
+        for raw in self._leading:
+            with contextlib.suppress(*ERRORS):
+                await self._lock_pool.release(raw)
+        self._leading.clear()
+        lock_pool, self._lock_pool = self._lock_pool, None
+        await super().close()
+        if lock_pool is not None and lock_pool is not self._pool:
             try:
-                yield
-            finally:
-                await raw.execute("SELECT pg_advisory_unlock($1)", lock)
+                await asyncio.wait_for(lock_pool.close(), timeout=10)
+            except (TimeoutError, *ERRORS):
+                lock_pool.terminate()
