@@ -169,6 +169,7 @@ async def _run(server: FakeBotApi, balancer: Balancer, workers: list[BotProcess]
 
     await _all(interview(chat) for chat in chats)
     assert workers[1].proc is not None and workers[1].proc.wait() == -signal.SIGKILL
+    assert balancer.failed_over  # the kill was felt: deliveries met the dead worker
 
 
 async def _all(jobs: Any) -> None:
