@@ -6,6 +6,8 @@ A file ``flows/packs/<id>/tests/*.yaml`` holds::
       - name: an agency calls at night
         language: en                      # optional (pack default)
         now: 2026-11-28T12:00:00+08:00    # optional (that moment in the pack's time zone)
+        record: {max_7_days: 45}          # optional: the person's record of contacts, as the
+                                          # channel gives it (rules read record.max_7_days...)
         steps:
           - caller: agency                # answer the question 'caller' (it must be asked now)
           - when: "昨晚10点"              # typed text, as a user would type it
@@ -41,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,9 @@ def run_case(pack: Pack, case: dict[str, Any], file: str) -> Outcome:
     now = now if isinstance(now, dt.datetime) else dt.datetime.fromisoformat(str(now))
     now = now if now.tzinfo else now.replace(tzinfo=zone)
     step: Step = start(pack, case.get("language"), now=now)
+    if isinstance(case.get("record"), dict):  # counts from the diary, as a channel gives them
+        step = replace(step, state=step.state.with_(record={
+            str(k): int(v) for k, v in case["record"].items()}))
     shown: list[str] = [_text(r) for r in step.replies]
     asked: list[str] = []
     understood: list[str] | None = None

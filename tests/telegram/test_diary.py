@@ -47,6 +47,21 @@ RULE = """
     citations: [civil_1033]
     letters: [complaint]
 """
+RECORD_TEST = """
+tests:
+  - name: a record with contacts again and again (the channel gives its counts)
+    record: {max_7_days: 5, max_day: 3, total: 5, days: 2, night: 0, third_parties: 0}
+    steps:
+      - caller: agency
+      - when: today 9am
+      - number: null
+      - count: 2
+      - others: []
+      - story: They asked me to pay.
+    expect:
+      findings: [logged_often]
+      letters: [complaint]
+"""
 FOLLOW_UP = """
     follow_ups:
       - kind: did_they_stop
@@ -74,6 +89,7 @@ def packs_dir(tmp_path: Path) -> Path:
     text = text.replace("    addressee: {type: lender, ask: []}\n",
                         "    addressee: {type: lender, ask: []}\n" + FOLLOW_UP, 1)
     rules.write_text(text, encoding="utf-8")
+    (folder / "demo" / "tests" / "record.yaml").write_text(RECORD_TEST, encoding="utf-8")
     return folder
 
 
