@@ -198,3 +198,63 @@ async def _check(server: FakeBotApi, balancer: Balancer, url: str, key: str) -> 
             stored = await conn.fetchval("SELECT COUNT(*) FROM processed_updates")
     expected_updates = CHATS * 8
     assert stored == expected_updates  # every update's id once (duplicates were one)
+
+
+def test_workers_need_postgresql_and_a_webhook(tmp_path: Path) -> None:
+    from bot.telegram.workers import refuse
+
+    assert "postgresql" in (refuse(3, tmp_path / "x.sqlite3", "https://x/tg") or "")
+    assert "webhook" in (refuse(3, "postgresql://h/db", None) or "")
+    assert refuse(3, "postgresql://h/db", "https://x/tg") is None
+    assert refuse(1, tmp_path / "x.sqlite3", None) is None
+
+
+async def test_run_workers_share_one_port_restart_a_dead_one_and_stop_together(
+        server: FakeBotApi, packs_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    import subprocess
+    import sys
+
+    from tests.telegram.conftest import ROOT
+
+    port = free_port()
+    with fresh_schema() as schema:
+        env = {**bot_env(server, packs_dir, tmp_path), **webhook_env(port),
+               "CALLSHIELD_DATABASE": url_for(schema), "CALLSHIELD_DATA_KEY": new_key_text()}
+        log = (tmp_path / "workers.log").open("wb")
+        supervisor = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--workers", "2"],
+                                      cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            await wait_ready(port, timeout=120)
+            balancer = Balancer([port])
+            try:
+                chat = 6_001
+                await _step(server, balancer, chat, _text(server, chat, "/start"),
+                            "Where is the lender")
+                pids = await until(lambda: _worker_pids(supervisor.pid, 2), 60, "two workers")
+                os.kill(pids[0], signal.SIGKILL)
+                await until(lambda: (p := _worker_pids(supervisor.pid, 2)) and pids[0] not in p,
+                            90, "the dead worker started again")
+                await wait_ready(port, timeout=120)
+                await _press(server, balancer, chat, "j:demo", "What would you like to do")
+                running = _worker_pids(supervisor.pid, 2)
+            finally:
+                await balancer.http.close()
+            supervisor.send_signal(signal.SIGTERM)
+            assert supervisor.wait(timeout=60) == 0
+            assert running and not any(Path(f"/proc/{pid}").exists() for pid in running)
+        finally:
+            if supervisor.poll() is None:
+                supervisor.kill()
+            log.close()
+    text = (tmp_path / "workers.log").read_text()
+    assert "exited (code -9); starting it again" in text and "all workers stopped" in text
+
+
+def _worker_pids(parent: int, at_least: int) -> list[int]:
+    """The live child processes of ``parent`` (empty when fewer than ``at_least``)."""
+    try:
+        found = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    except OSError:
+        found = []
+    pids = [int(p) for p in found]
+    return pids if len(pids) >= at_least else []
