@@ -166,7 +166,9 @@ class DiaryBook:
         follow = next((f for f in self.follow_ups(user, letter_id) if f.kind == kind), None)
         if pack is None or follow is None:
             return None
-        due = due_at(self.service.clock(), follow.days, rec.zone(self.zone_name(user)), hours)
+        state = await self.service.state_of(user)  # a US state answer gives the local zone
+        zone = state.timezone if state is not None and state.timezone else self.zone_name(user)
+        due = due_at(self.service.clock(), follow.days, rec.zone(zone), hours)
         reminder_id = await self.store.add_reminder(user.id, NewReminder(
             pack.id, letter_id, kind, due.isoformat()))
         await self.store.audit(user.id, "reminder_set", f"letter={letter_id} kind={kind}")
