@@ -110,6 +110,18 @@ class Store(ReleaseStore, EventStore, DiaryStore, Protocol):
         id) is stored with it, atomically (see claim_update)."""
         ...
 
+    async def mark_shown(self, user_id: int, saved_at: str, shown_at: str,
+                         message_id: int | None = None) -> None:
+        """Every reply of the state saved at ``saved_at`` (its ``updated_at``) was sent,
+        starting at ``shown_at``, the last in message ``message_id``; a no-op when a newer
+        state was saved since. Until then ``load_conversation`` gives ``shown_at=None``."""
+        ...
+
+    async def unshown_conversations(self, channel: str) -> list[tuple[int, str]]:
+        """(user id, external id) of ``channel``'s users whose current state's replies were
+        never marked sent (a crash between the commit and the reply)."""
+        ...
+
     async def delete_conversation(self, user_id: int) -> None:
         """Forget the user's conversation state (no error if there is none)."""
         ...

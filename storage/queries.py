@@ -81,14 +81,14 @@ async def conversation(db: aiosqlite.Connection, sealer: Sealer,
     """Return the user's conversation state, if any."""
     row = await first(
         db,
-        "SELECT user_id, state_json, pack_id, pack_version, updated_at"
-        " FROM conversations WHERE user_id = ?",
+        "SELECT user_id, state_json, pack_id, pack_version, updated_at, shown_at,"
+        " shown_message FROM conversations WHERE user_id = ?",
         (user_id,),
     )
     if row is None:
         return None
     state = sealer.open_required(STATE, row[1], user_id)
-    return ConversationRow(user_id, state, row[2], row[3], row[4])
+    return ConversationRow(user_id, state, row[2], row[3], row[4], row[5], row[6])
 
 
 async def incidents(db: aiosqlite.Connection, sealer: Sealer,

@@ -48,6 +48,11 @@ class ConversationRow:
     pack_id: str
     pack_version: str
     updated_at: str
+    shown_at: str | None = None
+    """When the replies of this state began going out, once all were sent; None until then
+    (migration 0003; the Telegram channel's ``mark_shown``)."""
+    shown_message: int | None = None
+    """The id of the last message those replies went out in, when known."""
 
 
 @dataclass(frozen=True, slots=True)

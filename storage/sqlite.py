@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -51,8 +52,18 @@ _SAVE_CONVERSATION = (
     "INSERT INTO conversations (user_id, state_json, pack_id, pack_version, updated_at)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
     " state_json = excluded.state_json, pack_id = excluded.pack_id,"
-    " pack_version = excluded.pack_version, updated_at = excluded.updated_at"
+    " pack_version = excluded.pack_version, updated_at = excluded.updated_at,"
+    " shown_at = NULL, shown_message = NULL"  # a new state: its replies not yet seen (0003)
 )
+_MARK_SHOWN = (
+    "UPDATE conversations SET shown_at = ?, shown_message = ? WHERE user_id = ?"
+    " AND updated_at = ?"
+)
+_UNSHOWN = (
+    "SELECT c.user_id, u.external_id FROM conversations c JOIN users u ON u.id = c.user_id"
+    " WHERE c.shown_at IS NULL AND u.channel = ? ORDER BY c.user_id"
+)
+
 
 class SQLiteStore(ReleaseMethods, EventMethods, DiaryMethods):
     """Persistence on one SQLite file; see :class:`storage.interface.Store`."""
@@ -209,6 +220,29 @@ class SQLiteStore(ReleaseMethods, EventMethods, DiaryMethods):
             self._gate.after_commit(remember)
         else:  # grouped with other chats' saves into one trip (storage/batching.py)
             await self._writer.write(sql, params, user_id=user_id, on_commit=remember)
+
+    async def mark_shown(self, user_id: int, saved_at: str, shown_at: str,
+                         message_id: int | None = None) -> None:
+        """Every reply of the state saved at ``saved_at`` was sent (migration 0003); nothing
+        happens when a newer state has been saved since."""
+        self._gate.check_open()
+        params = (shown_at, message_id, user_id, saved_at)
+
+        def remember() -> None:
+            row = self._cache.conversation(user_id)
+            if isinstance(row, ConversationRow) and row.updated_at == saved_at:
+                self._cache.put_conversation(user_id, replace(row, shown_at=shown_at,
+                                                              shown_message=message_id))
+
+        await self._writer.write(_MARK_SHOWN, params, user_id=user_id, on_commit=remember)
+
+    async def unshown_conversations(self, channel: str) -> list[tuple[int, str]]:
+        """(user id, external id) of ``channel``'s users whose current state's replies were
+        never marked sent: after a crash, their last answer is saved but unacknowledged."""
+        self._gate.check_open()
+        async with self._gate.session() as db:
+            rows = await db.execute_fetchall(_UNSHOWN, (channel,))
+        return [(int(row[0]), str(row[1])) for row in rows]
 
     async def delete_conversation(self, user_id: int) -> None:
         """Forget the user's conversation state (no error if there is none)."""

@@ -10,6 +10,7 @@ from telegram.request import BaseRequest
 
 from bot.service import GuidanceService
 from bot.telegram.admin import AdminPanel
+from bot.telegram.delivery import acknowledge
 from bot.telegram.handlers import Channel
 from bot.telegram.polling import SafePolling
 from bot.telegram.processor import ChatLock, PerChatUpdateProcessor
@@ -40,7 +41,7 @@ def build_application(service: GuidanceService, token: str, *,
         Application.builder().token(token)
         .base_url(f"{api_root}/bot").base_file_url(f"{api_root}/file/bot")
         .concurrent_updates(PerChatUpdateProcessor(concurrency, chat_lock=chat_lock))
-        .post_init(_register_commands)
+        .post_init(_start)
     )
     if request is not None:
         builder = builder.request(request)
@@ -55,9 +56,19 @@ def build_application(service: GuidanceService, token: str, *,
     app.add_handler(TypeHandler(Update, channel.on_update))
     app.add_error_handler(channel.on_error)
     app.bot_data["service"] = service
+    app.bot_data["channel"] = channel
     app.updater = SafePolling(app)  # confirms an update only once it is handled
     app.bot_data["channel"] = channel
     return app
+
+
+async def _start(app: Application) -> None:
+    """Before the first update: the command menu, then the users whose last answer was saved
+    but never acknowledged (a crash between the commit and the reply)."""
+    await _register_commands(app)
+    channel = app.bot_data.get("channel")
+    if isinstance(channel, Channel):
+        await acknowledge(app, channel)
 
 
 async def _register_commands(app: Application) -> None:

@@ -14,7 +14,8 @@ import logging
 from contextvars import ContextVar
 from typing import Any
 
-from telegram import InputFile, Message as TgMessage, Update
+from telegram import CallbackQuery, InputFile, Message as TgMessage, Update
+from telegram.error import TelegramError
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
@@ -22,7 +23,7 @@ from bot.diary.book import DiaryBook
 from bot.letters.desk import LetterDesk
 from bot.safety import SafetyGate
 from bot.service import LOAD, GuidanceService, Turn
-from bot.telegram import render as r
+from bot.telegram import delivery, render as r
 from bot.telegram.admin import AdminPanel
 from bot.telegram.intake import Outcome, report
 from bot.telegram.diary import KIND as DIARY_KIND, DiaryScreens
@@ -65,12 +66,14 @@ class Channel:
                 report(Outcome.REPEATED)
                 return
             token = _HANDLING.set(update.update_id)
+            shown = delivery.begin()
             try:
                 await self._handle(update, context)
             finally:
                 _HANDLING.reset(token)
             # stored now unless the state it produced carried it (a menu tap, /help, a letter)
             await store.finish_update(channel, update.update_id)
+            await self._mark_shown(shown)
         except StorageError:
             # not committed: let Telegram's redelivery be handled, not dropped as a repeat
             with contextlib.suppress(StorageError):
@@ -82,9 +85,21 @@ class Channel:
             raise
         report(Outcome.COMMITTED)
 
+    async def _mark_shown(self, shown: delivery.Shown) -> None:
+        """Every reply went out: the state is marked shown (bot/telegram/delivery.py). A
+        failure here loses nothing: the answer is committed and the next typed text is
+        checked against the unmarked question (and told, not misfiled)."""
+        try:
+            await delivery.finish(self.service.store, shown)
+        except StorageError as error:
+            logger.warning("user %s: could not mark the reply sent: cause=%s", shown.user_id,
+                           error.cause.value)
+
     async def _handle(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
         if chat is None:
+            if update.callback_query is not None:  # e.g. from an inline message: no chat
+                await _answer(update.callback_query)
             return
         send = Sender(context.bot, chat.id)
         if self.admin is not None and await self.admin.intercept(update, send):
@@ -102,18 +117,35 @@ class Channel:
             await self.on_button(update, context, send, user)
         elif update.message is not None:
             await self.on_message(update.message, context, send, user)
-        elif update.edited_message is not None:  # only the safety gate reads an edit
-            await self.safety.screen(update.edited_message, context, send, user, edited=True)
+        elif update.edited_message is not None:
+            await self.on_edit(update.edited_message, context, send, user)
 
     async def _not_private(self, update: Update, send: Sender, lang: str) -> None:
         if update.callback_query is not None:
-            await update.callback_query.answer(t(lang, "private_only"), show_alert=True)
+            await _answer(update.callback_query, t(lang, "private_only"), show_alert=True)
         elif update.message is not None:
             await send.outs([r.Out(html.escape(t(lang, "private_only")))])
 
     # -- messages -----------------------------------------------------------------------
+    async def on_edit(self, message: TgMessage, context: Context, send: Sender,
+                      user: UserRow) -> None:
+        """An edit of the text the current question still awaits (the last one typed, which
+        did not move the interview on) is taken as the answer, through the safety gate like
+        any typed text; any other edit is not applied, and the user is told so."""
+        if self.service.pack_for(user) is not None and message.text is not None:
+            state = await self.service.state_of(user)
+            node = state.path[-1] if state is not None and state.status == "active" and \
+                state.path else None
+            if node is not None and context.chat_data.get("last_text") == \
+                    (message.message_id, node):
+                await self.on_message(message, context, send, user, edit=True)
+                return
+        if await self.safety.screen(message, context, send, user, edited=True):
+            return  # the crisis or danger message was shown
+        await send.outs([r.Out(html.escape(t(user.language, "edit_not_applied")))])
+
     async def on_message(self, message: TgMessage, context: Context, send: Sender,
-                         user: UserRow) -> None:
+                         user: UserRow, *, edit: bool = False) -> None:
         if await self.safety.screen(message, context, send, user):  # before anything else
             return
         text = message.text
@@ -152,7 +184,19 @@ class Channel:
                 outs.append(r.menu(user.language))
             await send.outs(outs)
         elif active:
+            assert state is not None
+            if not edit and delivery.written_before_shown(
+                    await self.service.store.load_conversation(user.id), message):
+                # typed for an earlier question, whose answer is saved: never file it here
+                await send.outs([r.Out(html.escape(t(user.language, "written_before")))] +
+                                await self._turn(context, user, events.Repeat(), state=state))
+                return
+            node = state.path[-1] if state.path else None
             await send.outs(await self._turn(context, user, events.Say(text), state=state))
+            if node is not None and context.chat_data.get("node") == node:
+                context.chat_data["last_text"] = (message.message_id, node)  # an edit may fix it
+            else:
+                context.chat_data.pop("last_text", None)
         else:  # the words of a quick addition, a new contact to offer for the record, or
             await send.outs(await self.diary.on_text(text, user) or [r.menu(user.language)])
 
@@ -185,7 +229,7 @@ class Channel:
                         user: UserRow) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer()
+        await _answer(query)
         data = query.data or ""
         kind, _, rest = data.partition(":")
         pressed = query.message.message_id if query.message is not None else None
@@ -266,12 +310,25 @@ class Channel:
         """Run the event; ``state``, when the caller has just read it, saves reading it again."""
         turn: Turn = await self.service.handle(user, event, state=state,
                                                update_id=_HANDLING.get())
+        delivery.turned(user.id)  # committed; its replies go out next
         if turn.state is not None and turn.state.path:
             context.chat_data["node"] = turn.state.path[-1]
         if any(isinstance(reply, Result) for reply in turn.replies):
             return await self.safety.with_preface(context, user, turn.replies, turn.state) + \
                 await self.diary.after_result(user) + [r.menu(user.language)]
         return r.render(turn.replies)
+
+    async def acknowledge(self, context: Context, chat_id: int, user: UserRow) -> None:
+        """After a crash: the user's last answer was saved but its reply never sent. Say so,
+        and show where they are — the question, their results, or the menu."""
+        delivery.turned(user.id)  # what is sent now acknowledges the saved state
+        state = await self.service.state_of(user) if self.service.pack_for(user) else None
+        if state is not None and state.status == "done":
+            outs = await self._rights(context, user)
+        else:
+            outs = await self._resume_or_menu(context, user)
+        await Sender(context.bot, chat_id).outs(
+            [r.Out(html.escape(t(user.language, "ack_saved")))] + outs)
 
     async def _resume_or_menu(self, context: Context, user: UserRow) -> list[r.Out]:
         if self.service.pack_for(user) is None:
@@ -338,6 +395,15 @@ class Channel:
         except Exception as again:  # noqa: BLE001 - the way out failed too; log and move on
             logger.error("chat %s: could not send the apology: %s", chat_id,
                          type(again).__name__)
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, *,
+                  show_alert: bool = False) -> None:
+    """Answer a button tap (Telegram's spinner stops); a query too old to answer is fine."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as error:
+        logger.info("callback query not answered: %s", type(error).__name__)
 
 
 def _button_event(kind: str, rest: str) -> events.Event | None:

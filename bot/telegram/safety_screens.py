@@ -71,7 +71,7 @@ class SafetyScreens:
         text = message.text or message.caption
         verdict = self.gate.check(user, text)
         if not verdict:
-            return edited
+            return False
         pending = await self.letters.awaiting(context, user)
         where = "edited" if edited else await self._where(user, pending)
         alarm = await self.gate.screen(user, text, where=where, verdict=verdict,

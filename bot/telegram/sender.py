@@ -22,6 +22,7 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError
 
+from bot.telegram import delivery
 from bot.telegram.render import Out
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,9 @@ class Sender:
         return lambda: self.bot._post(method, dict(data))  # noqa: SLF001 - see module doc
 
     async def send(self, out: Out) -> None:
-        await self._retry(self._post("sendMessage", {
+        delivery.sent(await self._retry(self._post("sendMessage", {
             "chat_id": self.chat_id, "text": out.text, "parse_mode": ParseMode.HTML,
-            "reply_markup": out.markup}))
+            "reply_markup": out.markup})))
 
     async def outs(self, outs: list[Out]) -> None:
         for out in outs:
@@ -61,9 +62,9 @@ class Sender:
     async def edit(self, message_id: int, out: Out) -> bool:
         """Edit a message in place; False when it cannot be edited (too old, deleted)."""
         try:
-            await self._retry(self._post("editMessageText", {
+            delivery.sent(await self._retry(self._post("editMessageText", {
                 "chat_id": self.chat_id, "message_id": message_id, "text": out.text,
-                "parse_mode": ParseMode.HTML, "reply_markup": out.markup}))
+                "parse_mode": ParseMode.HTML, "reply_markup": out.markup})))
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return True

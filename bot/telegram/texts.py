@@ -94,6 +94,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "/export_my_data – a copy of your data\n/delete_my_data – erase your data",
         "sorry": "Sorry, something went wrong on our side. Please try again in a moment.",
         "not_saved": "We could not save that — please try again in a while.",
+        "ack_saved": "We are back — sorry for the wait. Your last answer was saved.",
+        "written_before": "This message was sent before the question below was shown, so it "
+                          "was not used as its answer. Your earlier answers are saved; please "
+                          "answer the question below.",
+        "edit_not_applied": "Edits to earlier messages are not applied. To change an answer, "
+                            "use /back; otherwise send a new message.",
         "no_interview": "There is no report under way.",
         "jurisdiction_unknown": "Where is the lender or collector?",
     },
@@ -163,6 +169,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "/delete_my_data – 删除数据",
         "sorry": "抱歉，我们这边出了问题。请稍后再试。",
         "not_saved": "我们没能保存这条信息——请过一会儿再试。",
+        "ack_saved": "我们回来了，抱歉让您久等。您上一条回答已保存。",
+        "written_before": "这条信息是在下面的问题显示之前发出的，所以没有作为它的回答。"
+                          "您之前的回答已保存；请回答下面的问题。",
+        "edit_not_applied": "对之前消息的修改不会被采用。要更改回答，请用 /back；"
+                            "或者发一条新消息。",
         "no_interview": "目前没有进行中的记录。",
         "jurisdiction_unknown": "贷款方或催收方在哪里？",
     },
@@ -232,6 +243,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "/delete_my_data – 刪除資料",
         "sorry": "抱歉，我們這邊出了問題。請稍後再試。",
         "not_saved": "我們沒能儲存這則訊息——請過一會兒再試。",
+        "ack_saved": "我們回來了，抱歉讓您久等。您上一則回答已儲存。",
+        "written_before": "這則訊息是在下面的問題顯示之前發出的，所以沒有作為它的回答。"
+                          "您之前的回答已儲存；請回答下面的問題。",
+        "edit_not_applied": "對之前訊息的修改不會被採用。要更改回答，請用 /back；"
+                            "或者發一則新訊息。",
         "no_interview": "目前沒有進行中的紀錄。",
         "jurisdiction_unknown": "貸款方或催收方在哪裡？",
     },

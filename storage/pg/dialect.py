@@ -22,7 +22,7 @@ SAVE_HANDLED = (
     " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM handled)"
     " ON CONFLICT (user_id) DO UPDATE SET state_json = excluded.state_json,"
     " pack_id = excluded.pack_id, pack_version = excluded.pack_version,"
-    " updated_at = excluded.updated_at"
+    " updated_at = excluded.updated_at, shown_at = NULL, shown_message = NULL"
 )
 
 

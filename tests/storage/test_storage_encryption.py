@@ -166,7 +166,8 @@ async def test_values_stored_before_encryption_are_sealed_at_the_next_start(
                            " '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')")
         await conn.execute("INSERT INTO profile_fields VALUES (1, 'address', ?, '2026')",
                            (PERSON["address"],))
-        await conn.execute("INSERT INTO conversations VALUES (1, ?, 'cn', '1', '2026')",
+        await conn.execute("INSERT INTO conversations (user_id, state_json, pack_id,"
+                           " pack_version, updated_at) VALUES (1, ?, 'cn', '1', '2026')",
                            (f'{{"a": "{PERSON["answer"]}"}}',))
     with caplog.at_level(logging.WARNING):
         async with await open_store(db_path, cache=False) as store:

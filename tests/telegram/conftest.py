@@ -21,6 +21,7 @@ from tests.pg import fresh_schema, url_for
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tests" / "fixtures" / "demo"
 TOKEN = "123456:TEST-TOKEN"
+SLOW = max(1.0, float(os.environ.get("TG_TEST_SLOW", "1") or 1))
 
 
 @pytest.fixture(autouse=True)
@@ -140,9 +141,10 @@ async def make_bot(server: FakeBotApi, packs_dir: Path, tmp_path: Path,
 
 
 async def until(check: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    """Poll ``check`` until it returns something truthy."""
+    """Poll ``check`` until it returns something truthy (``TG_TEST_SLOW=N`` multiplies every
+    wait by N on a machine busy with other work; the checks stay the same)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + timeout * SLOW
     while True:
         value = check()
         if value:

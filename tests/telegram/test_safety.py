@@ -158,12 +158,13 @@ async def test_an_edited_message_goes_through_the_gate(
     reply = await chat.expect("1925", at)  # a Taiwanese user: Taiwan's lines first
     assert "119" in reply.text and {b.get("callback_data") for b in reply.buttons()} == {
         "sf:ok", "sf:talk"}
-    # an ordinary edit is ignored, as before
+    # an ordinary edit is not applied, and the user is told so (issue 10)
     plain = dict(raw["message"], text="hello again", edit_date=raw["message"]["date"] + 9)
     at = chat.mark()
     server.inject_update({"edited_message": plain})
+    await chat.expect("對之前訊息的修改不會被採用", at)
     await chat.say("/help", "/restart")  # zh-Hant help lists the same commands
     await chat.expect("您想做什", at)
-    assert len(sent_after(server, CHAT, at)) == 2  # the help text and the menu, nothing else
+    assert len(sent_after(server, CHAT, at)) == 3  # the notice, the help text and the menu
     assert "safety_crisis kind=act where=edited" in bot.output()
     assert find_button(server, CHAT, "sf:ok") is not None
