@@ -234,7 +234,9 @@ class SQLiteStore(ReleaseMethods, EventMethods, DiaryMethods):
                 self._cache.put_conversation(user_id, replace(row, shown_at=shown_at,
                                                               shown_message=message_id))
 
-        await self._writer.write(_MARK_SHOWN, params, user_id=user_id, on_commit=remember)
+        async with self._gate.session() as db:  # an UPDATE: not one the writer can group
+            await db.execute(_MARK_SHOWN, params)
+        self._gate.after_commit(remember)
 
     async def unshown_conversations(self, channel: str) -> list[tuple[int, str]]:
         """(user id, external id) of ``channel``'s users whose current state's replies were
