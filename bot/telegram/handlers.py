@@ -188,6 +188,9 @@ class Channel:
             if not edit and delivery.written_before_shown(
                     await self.service.store.load_conversation(user.id), message):
                 # typed for an earlier question, whose answer is saved: never file it here
+                logger.info("chat %s: message %s was written before question %s was shown; "
+                            "not used as its answer", send.chat_id, message.message_id,
+                            context.chat_data.get("node"))
                 await send.outs([r.Out(html.escape(t(user.language, "written_before")))] +
                                 await self._turn(context, user, events.Repeat(), state=state))
                 return

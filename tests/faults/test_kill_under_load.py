@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from storage import open_store
-from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api import BotMessage, FakeBotApi
 from tests.telegram.conftest import DEMO, TOKEN, BotProcess, Chat, until
 
 CHATS = 24
@@ -39,8 +39,31 @@ def answers(chat: int) -> dict[str, object]:
             "count": k + 1, "story": f"They called {k + 1} times and shouted, user {chat}."}
 
 
-async def report(chat: Chat) -> None:
-    """A whole report, acting only on what the bot has shown."""
+class User(Chat):
+    """A user who reads only their own chat (``Chat.expect`` looks at every chat's replies,
+    fine for one user, not for 24 at once) and notes what they are waiting for."""
+
+    def __init__(self, server: FakeBotApi, chat_id: int, steps: dict[int, str]) -> None:
+        super().__init__(server, chat_id)
+        self.steps = steps
+
+    async def expect(self, fragment: str, after: int, timeout: float = 10.0) -> BotMessage:
+        self.steps[self.id] = fragment  # where a user is stuck, if one is
+
+        def seen() -> BotMessage | None:
+            for call in self.server.calls[after:]:
+                if call.method in ("sendMessage", "editMessageText") and call.ok and \
+                        str(call.params.get("chat_id")) == str(self.id) and \
+                        fragment in (call.result or {}).get("text", ""):
+                    return self.server._state.find_message(  # noqa: SLF001
+                        self.id, call.result["message_id"])
+            return None
+
+        return await until(seen, timeout, f"chat {self.id}: a message with {fragment!r}")
+
+
+async def report(chat: User) -> None:
+    """A whole report, acting only on what the bot has shown in this user's chat."""
     mine = answers(chat.id)
     await chat.say("/start", "Where is the lender", WAIT)
     await chat.press("j:demo", "What would you like to do", WAIT)
@@ -53,6 +76,7 @@ async def report(chat: Chat) -> None:
     await chat.press("c:others:family", "Who else did they contact?", WAIT)
     await chat.press("d:others", "Tell us in your words", WAIT)
     await chat.say(str(mine["story"]), "not legal advice", WAIT)
+    del chat.steps[chat.id]
 
 
 @pytest.fixture
@@ -74,22 +98,29 @@ async def test_sigkill_under_load_loses_duplicates_and_misfiles_nothing(
                CALLSHIELD_DATABASE=str(database), CALLSHIELD_PACKS=str(packs),
                CALLSHIELD_POLL_TIMEOUT="1", PTB_TIMEDELTA="1", PYTHONUNBUFFERED="1")
     bot = BotProcess(env, tmp_path / "bot.log").start()
-    chats = [Chat(server, FIRST_CHAT + n) for n in range(CHATS)]
+    steps: dict[int, str] = {}
+    chats = [User(server, FIRST_CHAT + n, steps) for n in range(CHATS)]
     users = [asyncio.create_task(report(chat)) for chat in chats]
     rng = random.Random(10)
     try:
         await until(lambda: server.calls_to("sendMessage"), WAIT, "the bot to start")
-        for _ in range(KILLS):
-            await asyncio.sleep(rng.uniform(1.0, 3.0))  # users are mid-report
+        for kill in range(KILLS):
+            await until(lambda: bot.output().count("Application started") > kill, WAIT,
+                        "the bot to serve again")  # a kill while it boots tests nothing
+            await asyncio.sleep(rng.uniform(0.5, 2.0))  # users are mid-report
             await bot.stop(signal.SIGKILL)
             bot.start()
-        await asyncio.wait_for(asyncio.gather(*users), timeout=WAIT * 4)
+        done, _ = await asyncio.wait(users, timeout=WAIT * 4)
+        assert not steps, f"users still waiting for a reply: {steps}"
+        for task in done:
+            task.result()
     finally:
         for task in users:
             task.cancel()
         await bot.stop()
     log = bot.output()
-    assert log.count("storage opened") == KILLS + 1  # it really was killed and restarted
+    # it really was killed while serving, and restarted
+    assert log.count("Application started") == KILLS + 1
     async with await open_store(database, cache=False) as store:
         for chat in chats:
             user = await store.get_user("telegram", str(chat.id))
