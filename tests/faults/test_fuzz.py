@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 
 from tests.conftest import ROOT
 
@@ -13,6 +14,7 @@ def load_fuzz() -> object:
     spec = importlib.util.spec_from_file_location("callshield_fuzz", ROOT / "bench" / "fuzz.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
