@@ -45,6 +45,8 @@ HEALTH_PATHS = (b"/healthz", b"/readyz")
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"
 OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 ACCEPT_BURST = 8
+CLOSING_MAX = 16
+"""Connections pushed out but not yet closed, at most; beyond it a new one is refused."""
 """Connections taken per wake-up beyond the first; small, so that descriptors of connections
 pushed out (closed on the next loop turn) never pile up past FD_RESERVE."""
 Deliver = Callable[[bytes], Awaitable[int]]
@@ -71,6 +73,13 @@ class _Conn:
         else:
             self.sock.close()
 
+    def push_out(self) -> None:
+        """Close an idle connection now: its task ends on the next turn, without trying to
+        answer on a connection that is gone."""
+        self.abort()
+        if self.task is not None:
+            self.task.cancel()
+
 
 class WebhookServer:
     def __init__(self, *, path: str | None, secret: str | None, limits: WebhookLimits,
@@ -83,6 +92,7 @@ class WebhookServer:
         self._deliver = deliver
         self._health = health
         self._conns: dict[_Conn, None] = {}  # insertion order: oldest first
+        self._closing: set[_Conn] = set()  # pushed out, descriptor not yet closed
         self._socket: socket.socket | None = None
         self._acceptor: asyncio.Task[None] | None = None
         self._quiet = Quiet()
@@ -171,15 +181,18 @@ class WebhookServer:
     def _admit(self, conn: _Conn) -> bool:
         if self.draining:
             return False
-        if len(self._conns) >= self._cap:
+        if len(self._conns) >= self._cap:  # descriptors: at most cap + CLOSING_MAX
             idle = [c for c in self._conns if not c.busy]
             victim = next((c for c in idle if not c.trusted), idle[0] if idle else None)
-            if victim is None:
-                self._note("refused", "webhook: %d connections busy with updates; a new one "
-                           "was refused", len(self._conns))
+            if victim is None or len(self._closing) >= CLOSING_MAX:
+                # all busy with updates, or enough already on their way out (their
+                # descriptors are freed a loop turn or more after the abort)
+                self._note("refused", "webhook: %d connections open; a new one was refused",
+                           len(self._conns) + len(self._closing))
                 return False
             del self._conns[victim]
-            victim.abort()
+            self._closing.add(victim)
+            victim.push_out()
             self._note("evicted", "webhook: connection cap (%d) reached; the oldest idle "
                        "connection was closed to make room", self._cap)
         self._conns[conn] = None
@@ -187,24 +200,35 @@ class WebhookServer:
 
     async def _serve(self, client: socket.socket, conn: _Conn) -> None:
         try:
+            await self._serve_connection(client, conn)
+        finally:
+            self._conns.pop(conn, None)
+            self._closing.discard(conn)  # its descriptor is closed by now
+
+    async def _serve_connection(self, client: socket.socket, conn: _Conn) -> None:
+        try:
             reader, writer = await asyncio.open_connection(sock=client, limit=CHUNK)
         except (OSError, ValueError):  # pushed out (or reset) before it started
-            self._conns.pop(conn, None)
             client.close()
             return
         conn.transport = writer.transport
+        if conn not in self._conns:  # pushed out while its transport was being made
+            writer.transport.abort()
+            await asyncio.sleep(0)  # the transport closes its socket on the next turn
+            return
         try:
             await self._converse(reader, writer, conn)
         except (_Drop, h11.ProtocolError, ConnectionError, TimeoutError, OSError):
             pass
         except asyncio.CancelledError:
-            if not self.draining:
+            if not self.draining and conn in self._conns:  # not pushed out: a real cancel
                 raise
         except Exception as error:  # noqa: BLE001 - one connection must not stop the server
             logger.error("webhook: connection failed: %s", type(error).__name__)
         finally:
             self._conns.pop(conn, None)
             writer.transport.abort()
+            await asyncio.sleep(0)  # the transport closes its socket on the next turn
 
     async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                         conn: _Conn) -> None:

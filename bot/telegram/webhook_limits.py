@@ -16,6 +16,8 @@ from bot.settings import SettingsError
 FD_RESERVE = 64
 """File descriptors kept free for everything but webhook connections: the Bot API connection
 pool (bot/telegram/app.py), the database and its -wal/-shm, fonts and letter files."""
+IN_PASSING = 24
+"""Connections pushed out and not yet closed (webhook.CLOSING_MAX) plus one accept burst."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,8 @@ class WebhookLimits:
         soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
         if soft == resource.RLIM_INFINITY:
             return self.max_connections
-        return max(4, min(self.max_connections, soft - _open_fds() - FD_RESERVE))
+        room = soft - _open_fds() - FD_RESERVE - IN_PASSING
+        return max(4, min(self.max_connections, room))
 
 
 def _open_fds() -> int:
