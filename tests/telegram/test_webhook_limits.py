@@ -202,7 +202,7 @@ async def test_graceful_stop_finishes_the_update_in_hand(
 
 async def test_updates_that_cannot_be_parsed_are_skipped_once_without_content(
         server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
-    bot, port = await start(make_bot)
+    bot, port = await start(make_bot, CALLSHIELD_LOG_LEVEL="DEBUG")  # no content at any level
     server.build_update_json("text", CHAT, "hello")  # the fake Telegram knows the chat
     user = {"id": CHAT, "is_bot": False, "first_name": "SECRET-NAME"}
     chat = {"id": CHAT, "type": "private", "first_name": "SECRET-NAME"}

@@ -16,7 +16,7 @@ import pytest
 
 from bot.telegram.webhook import WebhookServer
 from bot.telegram.webhook_limits import WebhookLimits
-from tests.telegram.webhook_kit import SECRET, raw_head, status_of
+from tests.telegram.webhook_kit import SECRET, closed_within, raw_head, status_of
 
 
 async def deliver(body: bytes) -> int:
@@ -99,3 +99,32 @@ async def test_a_request_that_is_not_http_gets_400() -> None:
     finally:
         await server.close()
     assert server.counts["bad_request"] == 3
+
+
+async def test_a_kept_alive_connection_serves_again_then_closes_when_idle() -> None:
+    bodies: list[bytes] = []
+
+    async def take(body: bytes) -> int:
+        bodies.append(body)
+        return 200
+
+    limits = WebhookLimits(idle_timeout=0.5, header_timeout=0.5)
+    server = WebhookServer(path="tg", secret=SECRET, limits=limits, deliver=take, health=health)
+    await server.start("127.0.0.1", 0)
+    request = (b"POST /tg HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+               b"X-Telegram-Bot-Api-Secret-Token: " + SECRET.encode() + b"\r\n\r\n{}")
+    try:
+        reader, writer = await raw_head(server.port, request)
+        assert await status_of(reader) == 200
+        await reader.readuntil(b"\r\n\r\n")  # the rest of the answer's head (no body)
+        writer.write(request)  # the same connection, kept alive
+        assert await status_of(reader) == 200
+        loop = asyncio.get_running_loop()
+        idle_from = loop.time()
+        assert await closed_within(reader, 3)  # nothing more: closed once idle
+        assert 0.9 <= loop.time() - idle_from < 2.5  # idle 0.5 s + head 0.5 s
+        writer.close()
+        await writer.wait_closed()
+    finally:
+        await server.close()
+    assert bodies == [b"{}", b"{}"]
