@@ -74,13 +74,29 @@ def sent(result: Any) -> None:
             shown.message_id = max(message_id, shown.message_id or 0)
 
 
+_UNMARKED: dict[int, tuple[str, str, int | None]] = {}
+"""user id -> (state saved at, shown at, message id) of marks the database refused (a busy or
+full disk): the reply *was* shown, and this process still knows it. Memory only: after a
+crash the unmarked state counts as unseen, the safe side."""
+UNMARKED_KEPT = 10_000
+
+
 async def finish(store: Any, shown: Shown) -> None:
-    """Every reply of the update was sent: mark the state it produced as shown."""
+    """Every reply of the update was sent: mark the state it produced as shown (a
+    StorageError is raised after the mark is remembered in memory)."""
     if shown.user_id is None or shown.started is None:
         return
     row = await store.load_conversation(shown.user_id)
-    if row is not None:
+    if row is None:
+        return
+    try:
         await store.mark_shown(shown.user_id, row.updated_at, shown.started, shown.message_id)
+    except StorageError:
+        if len(_UNMARKED) >= UNMARKED_KEPT:
+            _UNMARKED.pop(next(iter(_UNMARKED)))
+        _UNMARKED[shown.user_id] = (row.updated_at, shown.started, shown.message_id)
+        raise
+    _UNMARKED.pop(shown.user_id, None)
 
 
 def written_before_shown(row: ConversationRow | None, message: Message) -> bool:
@@ -88,11 +104,15 @@ def written_before_shown(row: ConversationRow | None, message: Message) -> bool:
     so it cannot be the answer to it."""
     if row is None:
         return False
-    if row.shown_at is None:
-        return True  # the question's message never went out (a crash, a failed send)
-    if row.shown_message is not None and message.message_id < row.shown_message:
+    shown_at, shown_message = row.shown_at, row.shown_message
+    if shown_at is None:
+        remembered = _UNMARKED.get(row.user_id)
+        if remembered is None or remembered[0] != row.updated_at:
+            return True  # the question's message never went out (a crash, a failed send)
+        _, shown_at, shown_message = remembered  # shown; only the mark failed
+    if shown_message is not None and message.message_id < shown_message:
         return True
-    shown = dt.datetime.fromisoformat(row.shown_at)
+    shown = dt.datetime.fromisoformat(shown_at)
     written = message.date if message.date.tzinfo else message.date.replace(tzinfo=dt.UTC)
     return written + SLACK < shown
 
