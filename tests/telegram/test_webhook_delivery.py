@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from tests.fake_bot_api import FakeBotApi
 from tests.plaintext import stored_plaintext
@@ -81,6 +82,17 @@ def answers(chat: int) -> list[str]:
             str(chat % 50 + 1)]
 
 
+QUESTIONS = ("What is the lender called?", "When did they contact you?",
+             "Which number called you?", "How many contacts today?")
+"""The question each of ``answers`` answers, in order; a person types only once it shows."""
+
+
+def shown_after(server: FakeBotApi, chat: int, question: str, after: int) -> bool:
+    """The bot showed ``question`` in a message newer than message ``after``."""
+    return any(question in (m.text or "") and m.message_id > after
+               for m in server.chat_messages(chat))
+
+
 async def test_sigkill_under_load_loses_and_duplicates_nothing(
         server: FakeBotApi, make_bot: Callable[..., BotProcess], tmp_path: Path) -> None:
     env = webhook_env()
@@ -91,14 +103,21 @@ async def test_sigkill_under_load_loses_and_duplicates_nothing(
     poster = Poster(port)
     try:
         await asyncio.gather(*(to_lender_question(server, poster, chat) for chat in chats))
-        updates = {chat: [server.build_update_json("text", chat, text)
-                          for text in answers(chat)] for chat in chats}
-        total = sum(len(u) for u in updates.values())
+        updates: dict[int, list[dict[str, Any]]] = {chat: [] for chat in chats}
+        total = len(chats) * len(QUESTIONS)
         delivered = 0
 
         async def chat_delivers(chat: int) -> None:
+            """Like a person: read the question, type the answer; Telegram (the poster)
+            delivers it again until it gets a 2xx."""
             nonlocal delivered
-            for update in updates[chat]:
+            last = 0
+            for question, text in zip(QUESTIONS, answers(chat), strict=True):
+                await until(lambda: shown_after(server, chat, question, last), 120,
+                            f"chat {chat}: {question!r} (after a kill: asked again)")
+                update = server.build_update_json("text", chat, text)
+                updates[chat].append(update)
+                last = update["message"]["message_id"]
                 await poster.deliver(update, timeout=120)
                 delivered += 1
 
@@ -139,6 +158,10 @@ async def test_sigkill_under_load_loses_and_duplicates_nothing(
     reprompted = [m.text for c in chats for m in server.chat_messages(c)
                   if any(p in (m.text or "") for p in REPROMPTS)]
     assert reprompted == []  # no answer was applied twice (it would land on the next question)
+    # and every user's last answer was acknowledged: the interview went on to the next step
+    unanswered = [c for c in chats if not any("Who else did they contact?" in (m.text or "")
+                                              for m in server.chat_messages(c))]
+    assert unanswered == []
     print(f"{total} updates, {poster.attempts} posts, 3 SIGKILLs: 0 lost, 0 misfiled; "
           f"refused by status: {poster.refused}")
     assert "Traceback" not in bots[-1].output()
