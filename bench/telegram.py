@@ -88,7 +88,10 @@ def raw_update(update_id: int, chat: int, kind: str, payload: str) -> dict[str, 
         entities = [{"type": "bot_command", "offset": 0, "length": len(payload)}] \
             if payload.startswith("/") else []
         return {"update_id": update_id, "message": {
-            "message_id": update_id, "date": int(time.time()), "chat": chat_json, "from": user,
+            # above every id LocalRequest gives the bot's messages: a user's message comes
+            # after the question it answers (bot/telegram/delivery.py checks that)
+            "message_id": 10**9 + update_id, "date": int(time.time()), "chat": chat_json,
+            "from": user,
             "text": payload, "entities": entities}}
     message = {"message_id": 1, "date": int(time.time()), "chat": chat_json,
                "from": {"id": 123456, "is_bot": True, "first_name": "B"}, "text": "q"}
