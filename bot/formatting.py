@@ -64,13 +64,12 @@ def split_message(paragraphs: list[str], limit: int = 4096) -> list[str]:
     current = ""
     for paragraph in paragraphs:
         while len(paragraph) > limit:  # a single huge paragraph: cut at a line break
-            cut = paragraph.rfind("\n", 0, limit)
-            cut = cut if cut > 0 else limit
+            cut = _cut(paragraph, limit)
             if current:
                 messages.append(current)
                 current = ""
-            messages.append(paragraph[:cut])
-            paragraph = paragraph[cut:].lstrip("\n")
+            messages.append(paragraph[:cut].rstrip(" "))
+            paragraph = paragraph[cut:].lstrip("\n ")
         candidate = f"{current}\n\n{paragraph}" if current else paragraph
         if len(candidate) > limit:
             messages.append(current)
@@ -80,3 +79,21 @@ def split_message(paragraphs: list[str], limit: int = 4096) -> list[str]:
     if current:
         messages.append(current)
     return messages
+
+
+_SENTENCE_ENDS = (". ", "。", "！", "？", "! ", "? ", "; ", "；")
+
+
+def _cut(paragraph: str, limit: int) -> int:
+    """Where to cut a paragraph longer than ``limit``: the last line break, else the last
+    sentence end, else the last space (never inside a word or an HTML entity when avoidable),
+    in the second half of the window; else at the limit."""
+    line = paragraph.rfind("\n", 0, limit)
+    if line > 0:
+        return line
+    ends = [paragraph.rfind(end, 0, limit - len(end) + 1) for end in _SENTENCE_ENDS]
+    best = max((at + len(end) for at, end in zip(ends, _SENTENCE_ENDS) if at > 0), default=-1)
+    if best > limit // 2:
+        return best
+    space = paragraph.rfind(" ", 0, limit)
+    return space if space > limit // 2 else limit

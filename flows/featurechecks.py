@@ -85,6 +85,7 @@ def check_advice(c: Checker) -> None:
         if advice.always and advice.when is not None:
             c.error(("advice", advice_id, "when"), "advice", f"advice '{advice_id}' has both "
                     "always: true and when:; keep one (always shows it after every interview)")
+    _check_supersedes(c)
 
 
 def check_safety_region(c: Checker) -> None:
@@ -109,3 +110,34 @@ def check_safety_region(c: Checker) -> None:
         if region not in known:
             c.error((*where, "regions", option), "reference", f"region '{region}' has no crisis "
                     f"lines in flows/safety/data/lines.yaml (known: {', '.join(sorted(known))})")
+
+
+
+def _check_supersedes(c: Checker) -> None:
+    """``supersedes`` names other advice of the same kind, and never forms a loop (two
+    items dropping each other would leave neither)."""
+    advice = c.data.advice
+    for advice_id, item in advice.items():
+        for index, other in enumerate(item.supersedes):
+            path = ("advice", advice_id, "supersedes", index)
+            if other == advice_id:
+                c.error(path, "advice", f"advice '{advice_id}' supersedes itself; remove it")
+            elif other not in advice:
+                c.error(path, "reference", f"advice '{advice_id}' supersedes unknown advice "
+                        f"'{other}'; name an id from advice.yaml")
+            elif advice[other].kind != item.kind:
+                c.error(path, "advice", f"advice '{advice_id}' ({item.kind}) supersedes "
+                        f"'{other}' ({advice[other].kind}); only items of the same kind can")
+    for advice_id in advice:
+        seen: set[str] = set()
+        todo = [other for other in advice[advice_id].supersedes if other != advice_id]
+        while todo:
+            other = todo.pop()
+            if other == advice_id:
+                c.error(("advice", advice_id, "supersedes"), "advice", f"advice "
+                        f"'{advice_id}' is superseded by an item it supersedes (a loop); "
+                        "keep one direction")
+                break
+            if other in advice and other not in seen:
+                seen.add(other)
+                todo.extend(advice[other].supersedes)

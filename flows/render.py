@@ -102,12 +102,15 @@ def _ordered(items: list[str]) -> list[str]:
 def advice_ids(pack: Pack, rules: list[Rule], facts: Facts, kind: str) -> list[str]:
     """Advice of one kind: named by the findings (in their order), then ``always`` items and
     those whose ``when`` holds (in pack order); items with an ``order`` come first, lowest
-    first, so a pack can put the most useful script at the top whatever fired."""
+    first, so a pack can put the most useful script at the top whatever fired. An item
+    another shown item ``supersedes`` is left out: one script, no contradictions."""
     named = [a for rule in rules for a in getattr(rule, kind)]
     extra = [advice_id for advice_id, advice in pack.data.advice.items() if advice.kind == kind
              and (advice.always or (advice_id in pack.advice_when
                                     and pack.advice_when[advice_id](facts)))]
     ids = _ordered(named + extra)
+    dropped = {other for advice_id in ids for other in pack.data.advice[advice_id].supersedes}
+    ids = [advice_id for advice_id in ids if advice_id not in dropped]
     big = 10_000
 
     def key(item: tuple[int, str]) -> tuple[int, int]:

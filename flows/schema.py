@@ -235,13 +235,17 @@ class Citation(Strict):
 
 class Advice(Strict):
     """A script (``say``) or a step (``do``). Shown when a finding names it, when ``always``,
-    or when its ``when`` condition holds; ``order`` places it (lower first)."""
+    or when its ``when`` condition holds; ``order`` places it (lower first). ``supersedes``
+    names items of the same kind this one makes redundant or contradicts ("Stop calling me"
+    supersedes "Do not call before 8 a.m."): when both would show, only this one does, so
+    "what to say" stays one coherent script."""
 
     kind: Literal["say", "do"]
     text: Text
     always: bool = False
     when: Cond | None = None
     order: int | None = Field(default=None, ge=0, le=1000)
+    supersedes: list[str] = []
 
 
 class Channel(Strict):

@@ -29,6 +29,7 @@ from bot.telegram.intake import Outcome, report
 from bot.telegram.diary import KIND as DIARY_KIND, DiaryScreens
 from bot.telegram.safety_screens import KIND as SAFETY_KIND, SafetyScreens
 from bot.telegram.letters import KINDS as LETTER_KINDS, LetterScreens
+from bot.telegram.results import KIND as RESULT_KIND, ResultScreens, next_steps, return_visit
 from bot.telegram.sender import Sender
 from bot.telegram.texts import LANGUAGES, language_from_code, t
 from flows import Result, State, events
@@ -56,6 +57,8 @@ class Channel:
         self.diary = DiaryScreens(DiaryBook(service))  # the evidence diary (bot/telegram/diary.py)
         self.letters.after_file = self.diary.reminder_offer
         self.letters.before_file = self.diary.hash_files
+        self.results = ResultScreens(service, self.safety.gate, self.letters,
+                                     diary=self.diary)
 
     # -- entry --------------------------------------------------------------------------
     async def on_update(self, update: Update, context: Context) -> None:
@@ -172,7 +175,7 @@ class Channel:
                 await send.outs(await self.letters.on_text(text, pending, context, user))
             return
         if self.service.pack_for(user) is None:
-            await send.outs([r.jurisdiction_chooser(self.service.packs, user.language)])
+            await send.outs([r.first_screen(user.language)])
             return
         state = await self.service.state_of(user)
         active = state is not None and state.status == "active"
@@ -201,14 +204,21 @@ class Channel:
             else:
                 context.chat_data.pop("last_text", None)
         else:  # the words of a quick addition, a new contact to offer for the record, or
-            await send.outs(await self.diary.on_text(text, user) or [r.menu(user.language)])
+            outs = await self.diary.on_text(text, user)  # back after a finished report
+            if outs is None and state is not None and state.status == "done":
+                outs = [return_visit(user.language, diary=self.results.diary is not None)]
+            await send.outs(outs or [r.menu(user.language)])
 
     async def on_command(self, command: str, context: Context, send: Sender,
                          user: UserRow) -> None:
         lang = user.language
         if command == "start":
             outs = await self._resume_or_menu(context, user)
-            if len(outs) == 1 and outs[0].markup is not None:  # the chooser or the menu
+            if self.service.pack_for(user) is None:  # language first, then the region
+                outs = [r.first_screen(lang)]
+            elif outs[0].text == return_visit(lang, diary=self.results.diary is not None).text:
+                pass  # welcome back: the greeting was read on the first visit
+            elif len(outs) == 1 and outs[0].markup is not None:  # the menu
                 outs = [r.joined(t(lang, "greeting"), outs[0])]
             else:  # a question is waiting: it stays a message of its own, to be edited
                 outs = [r.Out(t(lang, "greeting"))] + outs
@@ -219,6 +229,9 @@ class Channel:
             outs = [r.Out(html.escape(t(lang, "help"))), r.menu(lang)]
         elif self.service.pack_for(user) is None:
             outs = [r.jurisdiction_chooser(self.service.packs, lang)]
+        elif command in ("back", "cancel") and await self._finished(user):
+            outs = [r.Out(html.escape(t(lang, "report_finished"))),  # never reopened
+                    next_steps(lang, diary=self.results.diary is not None)]
         elif command in SIMPLE:
             outs = await self._turn(context, user, SIMPLE[command]())
             if command == "cancel":
@@ -232,11 +245,18 @@ class Channel:
                         user: UserRow) -> None:
         query = update.callback_query
         assert query is not None
-        await _answer(query)
         data = query.data or ""
         kind, _, rest = data.partition(":")
+        stale = await self._stale(kind, rest, user)
+        await _answer(query, stale)  # a stale button: a short toast, and nothing else
+        if stale is not None:
+            return
         pressed = query.message.message_id if query.message is not None else None
         lang = user.language
+        if kind == RESULT_KIND:  # a result card's button: new messages, the card stays
+            if self.service.pack_for(user) is not None:
+                await self.results.on_button(rest, context, send, user)
+            return
         if kind == SAFETY_KIND:  # the crisis message's buttons: the place is kept
             await self.safety.on_button(rest, context, send, user)
             return
@@ -249,7 +269,7 @@ class Channel:
             user = await self.service.set_jurisdiction(user, rest)
             name = r.jurisdiction_name(rest, self.service.packs, lang)
             saved = r.joined(html.escape(t(lang, "jurisdiction_saved", name=name)), r.menu(lang))
-            # the first chooser came with the greeting (/start): keep its words in the edit
+            # the first chooser came with the greeting (after the language): keep its words
             await send.edit_then(pressed, [r.joined(t(lang, "greeting"), saved)
                                            if first_time else saved])
         elif kind == "l" and rest in LANGUAGES:
@@ -266,6 +286,8 @@ class Channel:
             await self.on_menu(rest, context, send, user)
         elif self.service.pack_for(user) is None:
             await send.outs([r.jurisdiction_chooser(self.service.packs, lang)])
+        elif kind == "u" and await self._finished(user):  # safety, without reopening
+            await self.on_menu("unsafe", context, send, user)
         elif (event := _button_event(kind, rest)) is not None:
             await send.edit_then(pressed, await self._turn(context, user, event))
         else:
@@ -286,7 +308,7 @@ class Channel:
             outs = [r.delete_confirm(lang)]
         elif item == "where" or pack is None:
             outs = [r.jurisdiction_chooser(self.service.packs, lang)]
-        elif item == "interview":
+        elif item in ("interview", "new"):  # "new" after results: a new report
             outs = await self._turn(context, user, events.Start())
         elif item == "rights":
             outs = await self._rights(context, user)
@@ -317,8 +339,7 @@ class Channel:
         if turn.state is not None and turn.state.path:
             context.chat_data["node"] = turn.state.path[-1]
         if any(isinstance(reply, Result) for reply in turn.replies):
-            return await self.safety.with_preface(context, user, turn.replies, turn.state) + \
-                await self.diary.after_result(user) + [r.menu(user.language)]
+            return await self.results.show(context, user, turn.replies, turn.state)
         return r.render(turn.replies)
 
     async def acknowledge(self, context: Context, chat_id: int, user: UserRow) -> None:
@@ -339,6 +360,8 @@ class Channel:
         state = await self.service.state_of(user)
         if state is not None and state.status == "active":
             return await self._turn(context, user, events.Repeat(), state=state)
+        if state is not None and state.status == "done":
+            return [return_visit(user.language, diary=self.results.diary is not None)]
         return [r.menu(user.language)]
 
     async def _rights(self, context: Context, user: UserRow) -> list[r.Out]:
@@ -346,12 +369,15 @@ class Channel:
         if result is None:
             return [r.Out(html.escape(t(user.language, "no_result"))), r.menu(user.language)]
         state = await self.service.state_of(user)
-        return await self.safety.with_preface(context, user, [result], state) + \
-            [r.menu(user.language)]
+        return await self.results.show(context, user, [result], state)
 
     async def _language(self, context: Context, send: Sender, user: UserRow, language: str,
                         pressed: int | None) -> None:
         user = await self.service.set_language(user, language)
+        if self.service.pack_for(user) is None:  # the first screen: now the region
+            await send.edit_then(pressed, [r.joined(t(language, "greeting"), r.jurisdiction_chooser(
+                self.service.packs, language))])
+            return
         outs = [r.Out(html.escape(t(language, "language_set")))]
         state = await self.service.state_of(user) if self.service.pack_for(user) else None
         if state is not None and state.status == "active":
@@ -359,6 +385,30 @@ class Channel:
         else:
             outs.append(r.menu(language))
         await send.edit_then(pressed, outs)
+
+    async def _finished(self, user: UserRow) -> bool:
+        if self.service.pack_for(user) is None:
+            return False
+        state = await self.service.state_of(user)
+        return state is not None and state.status == "done"
+
+    async def _stale(self, kind: str, rest: str, user: UserRow) -> str | None:
+        """The toast for a button that no longer means anything (None when it does): a
+        question's button once its report is finished, or on a question answered since. The
+        old message is left as it is: no edit, no duplicate incident."""
+        if kind == RESULT_KIND and self.service.pack_for(user) is not None:
+            return await self.results.stale(rest, user)
+        if kind not in ("c", "d", "k", "b", "w") or self.service.pack_for(user) is None:
+            return None
+        state = await self.service.state_of(user)
+        if state is None or state.status == "cancelled":
+            return None  # the engine starts afresh or says it stopped, as before
+        if state.status == "done":
+            return t(user.language, "report_finished")
+        node = rest.partition(":")[0]
+        if kind != "w" and node and state.path and node != state.path[-1]:
+            return t(user.language, "stale")
+        return None
 
     def _settings(self, user: UserRow) -> r.Out:
         where = (r.jurisdiction_name(user.jurisdiction, self.service.packs, user.language)

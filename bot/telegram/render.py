@@ -41,8 +41,8 @@ def question_keyboard(q: Question) -> InlineKeyboardMarkup:
     nav = []
     if q.can_skip:
         nav.append((q.skip_label, f"k:{q.node}"))
-    if q.can_go_back:
-        nav.append((q.back_label, "b"))
+    if q.can_go_back:  # the node lets a Back on an old question be told from the current one
+        nav.append((q.back_label, f"b:{q.node}"))
     if nav:
         rows.append(tuple(nav))
     rows.append(((q.why_label, "w"), (q.unsafe_label, "u")))
@@ -100,6 +100,13 @@ def jurisdiction_chooser(packs: dict[str, Pack], language: str | None) -> Out:
     ids = sorted(packs, key=lambda j: (order.get(j, 9), j))
     rows = tuple(((jurisdiction_name(j, packs, language), f"j:{j}"),) for j in ids)
     return Out(html.escape(t(language, "choose_jurisdiction")), keyboard(rows))
+
+
+def first_screen(language: str | None) -> Out:
+    """The first screen: the three languages, the one Telegram reports marked; then the region."""
+    rows = tuple(((("\u2705 " if lang == (language or "en") else "") + LANGUAGE_NAMES[lang],
+                   f"l:{lang}"),) for lang in LANGUAGES)
+    return Out(html.escape(t(language, "first_screen")), keyboard(rows))
 
 
 def language_chooser(language: str | None) -> Out:

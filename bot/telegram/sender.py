@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Bot, InputFile
+from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError
 
@@ -28,6 +28,9 @@ from bot.telegram.render import Out
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 BACKOFF = (0.3, 1.0, 3.0)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+"""Every text goes out without a link preview: a result cites official links, and a large
+preview card of a statute page would push the words a person needs off a phone's screen."""
 
 
 class Sender:
@@ -53,7 +56,7 @@ class Sender:
     async def send(self, out: Out) -> None:
         delivery.sent(await self._retry(self._post("sendMessage", {
             "chat_id": self.chat_id, "text": out.text, "parse_mode": ParseMode.HTML,
-            "reply_markup": out.markup})))
+            "reply_markup": out.markup, "link_preview_options": NO_PREVIEW})))
 
     async def outs(self, outs: list[Out]) -> None:
         for out in outs:
@@ -64,7 +67,8 @@ class Sender:
         try:
             delivery.sent(await self._retry(self._post("editMessageText", {
                 "chat_id": self.chat_id, "message_id": message_id, "text": out.text,
-                "parse_mode": ParseMode.HTML, "reply_markup": out.markup})))
+                "parse_mode": ParseMode.HTML, "reply_markup": out.markup,
+                "link_preview_options": NO_PREVIEW})))
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return True

@@ -99,3 +99,50 @@ def test_advice_conditions_are_checked_like_rule_conditions(tmp_path: Path) -> N
 def test_conditional_advice_is_not_reported_unused(tmp_path: Path) -> None:
     issues = issues_of(write_pack(tmp_path / "used", NODES, start="caller", extra=EXTRA))
     assert issues == []
+
+
+SUPERSEDING = EXTRA.replace(
+    "  say_stop: {kind: say, text: Stop calling me.}",
+    "  say_stop: {kind: say, text: Stop calling me., supersedes: [say_no_night]}\n"
+    "  say_no_night: {kind: say, always: true, text: Do not call before 8 a.m.}")
+
+
+def test_a_line_another_supersedes_is_left_out_of_the_script(tmp_path: Path) -> None:
+    pack = clean_pack(tmp_path / "sup", NODES, start="caller", extra=SUPERSEDING)
+    quiet = result(run(pack, NOW, events.Pick("caller", "lender"), events.Say("2")))
+    assert quiet.say == ("What is your name?", "Do not call before 8 a.m.")
+    many = result(run(pack, NOW, events.Pick("caller", "lender"), events.Say("9")))
+    # "Stop calling me" and "Do not call before 8 a.m." never stand side by side
+    assert many.say == ("What is your name?", "Stop calling me.")
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("say_nope", "supersedes unknown advice 'say_nope'"),
+    ("say_stop", "supersedes itself"),
+    ("do_log", "only items of the same kind can"),
+])
+def test_supersedes_names_other_advice_of_the_same_kind(tmp_path: Path, target: str,
+                                                       message: str) -> None:
+    extra = SUPERSEDING.replace("supersedes: [say_no_night]", f"supersedes: [{target}]")
+    issues = issues_of(write_pack(tmp_path / "bad", NODES, start="caller", extra=extra))
+    errors = [i for i in issues if i.level == "error"]
+    assert len(errors) == 1 and message in errors[0].message, errors
+    assert errors[0].file.endswith("more.yaml")
+
+
+def test_two_lines_superseding_each_other_are_a_loop(tmp_path: Path) -> None:
+    extra = SUPERSEDING.replace(
+        "text: Do not call before 8 a.m.}",
+        "text: Do not call before 8 a.m., supersedes: [say_stop]}")
+    issues = issues_of(write_pack(tmp_path / "loop", NODES, start="caller", extra=extra))
+    assert sum("(a loop)" in i.message for i in issues if i.level == "error") == 2
+
+
+def test_the_shipped_us_script_has_no_stop_calling_beside_a_time_limit() -> None:
+    """The issue's example: "Stop calling me" next to "Do not call before 8 a.m."."""
+    from flows.loader import load_pack
+    pack = load_pack(Path(__file__).resolve().parents[2] / "flows" / "packs" / "us")
+    assert "say_no_night" in pack.data.advice["say_stop_calling"].supersedes
+    orders = [pack.data.advice[a].order for a in pack.data.advice
+              if pack.data.advice[a].kind == "say"]
+    assert None not in orders  # every line of the script has its place

@@ -189,6 +189,21 @@ class Chat:
             return None
         return await until(seen, timeout, f"a message with {fragment!r}")
 
+    async def toast(self, after: int, timeout: float = 10.0) -> str:
+        """The text of the first answerCallbackQuery with a text at or after ``after``."""
+        def seen() -> str | None:
+            for call in self.server.calls[after:]:
+                if call.method == "answerCallbackQuery" and call.ok and call.params.get("text"):
+                    return str(call.params["text"])
+            return None
+        return await until(seen, timeout, "a toast")
+
+    def sent_since(self, after: int) -> list[Any]:
+        """Messages sent or edited in this chat at or after ``after`` (a toast is neither)."""
+        return [call for call in self.server.calls[after:]
+                if call.method in ("sendMessage", "editMessageText") and call.ok
+                and str(call.params.get("chat_id")) == str(self.id)]
+
     async def say(self, text: str, expect: str, timeout: float = 10.0) -> BotMessage:
         at = self.mark()
         self.server.user_sends_text(self.id, text, language_code=self.language_code,

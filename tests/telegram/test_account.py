@@ -26,7 +26,9 @@ async def test_language_from_telegram_switch_and_commands(
         server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
     make_bot()
     chat = Chat(server, CHAT, language_code="zh-cn")
-    await chat.say("/start", "不是法律意见")
+    first = await chat.say("/start", "选择语言", timeout=30)  # language first, zh-cn marked
+    assert "\u2705 简体中文" in [b["text"] for b in first.buttons()]
+    await chat.press("l:zh-Hans", "不是法律意见")
     await chat.press("j:demo", "您想做什么")
     await chat.press("m:interview", "谁联系了您")
     await chat.say("/language", "请选择语言")
@@ -41,7 +43,8 @@ async def test_export_and_delete(server: FakeBotApi,
                                  make_bot: Callable[..., BotProcess]) -> None:
     make_bot()
     chat = Chat(server, CHAT)
-    await chat.say("/start", "Where is the lender")
+    await chat.say("/start", "Choose your language", timeout=30)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
     await chat.press("m:interview", "Who contacted you?")
     await chat.press("c:caller:lender", "What is the lender called?")
@@ -58,7 +61,9 @@ async def test_export_and_delete(server: FakeBotApi,
     server.user_sends_text(CHAT, "/export_my_data")
     await server.wait_for_call("sendDocument", after_index=at)
     assert "Huijin" not in server.documents(CHAT)[-1].data.decode()
-    await chat.say("hello", "Where is the lender")  # a fresh start: jurisdiction forgotten
+    # a fresh start: jurisdiction forgotten, so language first again, then the region
+    await chat.say("hello", "Choose your language")
+    await chat.press("l:en", "Where is the lender")
 
 
 async def test_repeated_update_is_handled_once(server: FakeBotApi,
@@ -70,7 +75,7 @@ async def test_repeated_update_is_handled_once(server: FakeBotApi,
     server.inject_update(raw)
     server.inject_update(raw)
     server.user_sends_text(CHAT, "/privacy")
-    await chat.expect("Settings and privacy", at)
+    await chat.expect("Settings and privacy", at, timeout=30)  # the bot may still be starting
     helps = [c for c in server.calls_to("sendMessage")[0:] if "/restart" in c.params["text"]]
     assert len(helps) == 1
 
@@ -105,4 +110,4 @@ async def test_webhook_rejects_wrong_secret(server: FakeBotApi,
         assert not server.calls_to("sendMessage")
         assert await post("s3cret_ok") == 200
         call = await server.wait_for_call("sendMessage", after_index=at)
-        assert "not legal advice" in call.params["text"]
+        assert "Choose your language" in call.params["text"]  # /start: the first screen

@@ -17,7 +17,8 @@ KIND = "only read typed text"
 
 
 async def to_lender_question(chat: Chat) -> None:
-    await chat.say("/start", "Where is the lender")
+    await chat.say("/start", "Choose your language", timeout=30)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
     await chat.press("m:interview", "Who contacted you?")
     await chat.press("c:caller:lender", "What is the lender called?")
@@ -159,17 +160,20 @@ async def test_a_long_result_is_split_between_paragraphs(
     await chat.press("c:others:family", "Who else")
     await chat.press("d:others", "Tell us in your words")
     at = chat.mark()
-    await chat.say("They kept calling.", "What would you like to do", timeout=20)
+    await chat.say("They kept calling.", "What next?", timeout=20)
     texts = sent_texts(server, CHAT, at)
-    first = next(i for i, t in enumerate(texts) if "What happened" in t)
-    # the result, up to the record's counts (issue 14) and the menu that follow it
-    parts = [t for t in texts[first:-1] if not t.startswith("Your record:")]
-    assert len(parts) >= 2 and all(len(p) <= 4096 for p in parts), [len(p) for p in parts]
-    fired = [p for p in long_pack if any(p in part for part in parts)]
+    first = next(i for i, t in enumerate(texts) if "What to do now" in t)
+    parts = texts[first:]  # the result as cards, up to the next steps that close it
+    # no message over 1,200 characters (the cards' limit), the summary card within 600
+    assert len(parts) >= 2 and all(len(p) <= 1200 for p in parts), [len(p) for p in parts]
+    assert len(parts[0]) <= 600
+    fired = [p for p in long_pack if any(p[:40] in part for part in parts)]
     assert len(fired) == 3  # others contacted, at night, many calls
-    for paragraph in fired:  # each long explanation whole, inside exactly one message
-        assert sum(paragraph in part for part in parts) == 1
-    for part in parts:  # messages break between paragraphs, never inside a line
-        assert part == part.strip("\n")
+    for paragraph in fired:  # each long explanation whole, cut only between its sentences
+        for sentence in paragraph.rstrip(".").split(". "):
+            assert sum(sentence in part for part in parts) == 1, sentence
+        assert "".join(parts).count(paragraph[:40]) == 1
+    for part in parts:  # messages never start or end with a stray break
+        assert part == part.strip("\n ")
     assert "not legal advice" in parts[-1]
     assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]

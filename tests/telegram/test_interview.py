@@ -17,7 +17,8 @@ CHAT = 5001
 
 
 async def setup_user(chat: Chat) -> None:
-    await chat.say("/start", "Where is the lender")
+    await chat.say("/start", "Choose your language", timeout=30)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
 
 
@@ -25,8 +26,11 @@ async def test_whole_interview_with_buttons_and_typed_answers(
         server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
     make_bot()
     chat = Chat(server, CHAT)
-    greeting = await chat.say("/start", "not legal advice")
+    first = await chat.say("/start", "Choose your language", timeout=30)
+    assert "✅ English" in [b["text"] for b in first.buttons()]  # Telegram's language marked
+    greeting = await chat.press("l:en", "not legal advice")  # the greeting, then the region
     assert "CallShield" in greeting.text and "/delete_my_data" in greeting.text
+    assert "Where is the lender" in greeting.text
     await chat.press("j:demo", "What would you like to do")
     await chat.press("m:interview", "Who contacted you?")
     question = await chat.press("c:caller:lender", "What is the lender called?")
@@ -39,10 +43,12 @@ async def test_whole_interview_with_buttons_and_typed_answers(
     toggled = await chat.press("c:others:family", "Who else did they contact?")
     assert any(b["text"].startswith("✅") for b in toggled.buttons())
     await chat.press("d:others", "Tell us in your words")
-    await chat.say("They kept calling.", "What happened, and why it is not allowed", timeout=15)
-    await chat.expect("What would you like to do", 0)
+    # the results as cards (tests/telegram/test_results.py checks them closely), then next steps
+    summary = await chat.say("They kept calling.", "What to do now", timeout=15)
+    assert len(summary.text) <= 600
+    await chat.expect("What next?", 0)
     assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]
-    rights = await chat.press("m:rights", "What happened, and why it is not allowed")
+    rights = await chat.press("m:rights", "What to do now")
     assert rights is not None
 
 
@@ -54,9 +60,17 @@ async def test_back_why_and_stale_button(server: FakeBotApi,
     first = await chat.press("m:interview", "Who contacted you?")
     await chat.press("c:caller:agency", "When did they contact you?")
     at = chat.mark()
+    old_text = server._state.find_message(CHAT, first.message_id).text
     server.user_presses_button(CHAT, first.message_id, "c:caller:agency", check_button=False)
-    await chat.expect("already answered", at)
-    await chat.expect("When did they contact you?", at)
+    assert "earlier message" in await chat.toast(at)  # a toast; the old message stays as it is
+    await chat.say("/help", "/restart")  # the bot has moved on
+    assert not [c for c in chat.sent_since(at) if c.method == "editMessageText"]
+    assert server._state.find_message(CHAT, first.message_id).text == old_text
+    at = chat.mark()  # a stale Back on the old question does not go back or edit either
+    server.user_presses_button(CHAT, first.message_id, "b:caller", check_button=False)
+    assert "earlier message" in await chat.toast(at)
+    await chat.say("/help", "/restart")
+    assert not [c for c in chat.sent_since(at) if c.method == "editMessageText"]
     await chat.say("/back", "Who contacted you?")
     await chat.press("c:caller:agency", "When did they contact you?")
     await chat.press("w", "Night-time contact matters")

@@ -17,7 +17,8 @@ CHAT = 7001
 
 
 async def start(chat: Chat) -> None:
-    await chat.say("/start", "Where is the lender")
+    await chat.say("/start", "Choose your language", timeout=30)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
 
 
@@ -30,7 +31,7 @@ async def finish_report(chat: Chat, lender: str = "Huijin") -> None:
     await chat.say("12", "Who else did they contact?")
     await chat.press("c:others:family", "Who else did they contact?")
     await chat.press("d:others", "Tell us in your words")
-    await chat.say("They kept calling.", "What happened, and why it is not allowed", timeout=15)
+    await chat.say("They kept calling.", "What to do now", timeout=15)
 
 
 async def download(server: FakeBotApi, chat: Chat, data: str) -> tuple[str, bytes]:
@@ -102,8 +103,8 @@ async def test_skipped_detail_is_a_blank_and_survives_a_restart(
     _, pdf = await download(server, chat, "Lp:complaint")
     assert "姓名：________" in "".join(page_texts(pdf))
     # after a menu tap, typed text is no longer taken as a detail
-    await chat.press("m:rights", "What happened")
-    await chat.say("王五", "What would you like to do")
+    await chat.press("m:rights", "What to do now")
+    await chat.say("王五", "Welcome back")  # a finished report: what next, not a detail
     assert chat.mark() > at
     await chat.say("/letters", "Letters drafted from your reports")
     assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]

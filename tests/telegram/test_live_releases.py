@@ -61,7 +61,8 @@ def releases(tmp_path: Path) -> list[tuple[int, str]]:
 
 
 async def start_interview(chat: Chat) -> None:
-    await chat.say("/start", "Where is the lender")
+    await chat.say("/start", "Choose your language", timeout=30)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
     await chat.press("m:interview", "Who contacted you?")
 
@@ -141,7 +142,8 @@ async def test_a_broken_pack_on_disk_leaves_the_others_serving(
     edit(packs_dir / "other" / "rules.yaml", "severity: medium", "severity: severe")
     bot = make_bot()
     carol = Chat(server, C)
-    chooser = await carol.say("/start", "Where is the lender")
+    await carol.say("/start", "Choose your language", timeout=30)
+    chooser = await carol.press("l:en", "Where is the lender")
     assert [b["callback_data"] for b in chooser.buttons()] == ["j:demo"]
     await carol.press("j:demo", "What would you like to do")
     await carol.press("m:interview", "Who contacted you?")

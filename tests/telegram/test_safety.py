@@ -27,7 +27,8 @@ CRISIS_WORDS = ("kill myself", "sleeping pills", "不想活", "喝了药", "comi
 
 
 async def start(chat: Chat) -> None:
-    await chat.say("/start", "Where is the lender", timeout=BOOT)
+    await chat.say("/start", "Choose your language", timeout=BOOT)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
 
 
@@ -57,7 +58,8 @@ async def test_before_a_region_at_the_menu_and_in_settings(
         server: FakeBotApi, make_bot: Callable[..., BotProcess], tmp_path: Path) -> None:
     bot = make_bot()
     chat = Chat(server, CHAT, language_code="en-US")
-    await chat.say("/start", "Where is the lender", timeout=BOOT)
+    await chat.say("/start", "Choose your language", timeout=BOOT)
+    await chat.press("l:en", "Where is the lender")
     sent = await crisis(chat, "I can't take this anymore, I want to kill myself",
                         "Thank you for telling me")
     assert len(sent) == 1  # the crisis message alone: no chooser, no menu in the same turn
@@ -105,16 +107,20 @@ async def test_interview_holds_then_results_repeat_the_lines(
     at = chat.mark()
     await chat.say("He told me to go kill myself", "Telling you to die is a threat")
     await chat.expect("Did they threaten to hurt you", at)
-    await chat.press("c:threat:yes", "What happened, and why it is not allowed", timeout=15)
+    await chat.press("c:threat:yes", "What to do now", timeout=15)
     texts = [p["text"] for p in sent_after(server, CHAT, at)]
-    first_result = next(i for i, t in enumerate(texts) if "What happened" in t)
+    first_result = next(i for i, t in enumerate(texts) if "What to do now" in t)
     assert any("Before anything else" in t and "988" in t for t in texts[:first_result])
+    # the crisis lines come first, then the summary card, whose first step is safety
+    assert "Before anything else" in texts[first_result - 1]
+    summary = texts[first_result]
+    assert len(summary) <= 600 and "1. If you are in danger now, call the police" in summary
     stored = stored_texts(tmp_path / "bot.sqlite3")
     assert "sleeping pills" not in stored and "He told me to go kill myself" in stored
     # after the results: an act already done gets the ambulance first, not the results again
     at = chat.mark()
     sent = await crisis(chat, "我已经喝了药", "911")
-    assert len(sent) == 1 and "What happened" not in sent[0]["text"]
+    assert len(sent) == 1 and "What to do now" not in sent[0]["text"]
     assert "finished" not in sent[0]["text"].lower()
     log = bot.output()
     assert "safety_crisis kind=act where=interview" in log
@@ -149,7 +155,9 @@ async def test_an_edited_message_goes_through_the_gate(
         server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
     bot = make_bot()
     chat = Chat(server, CHAT, language_code="zh-TW")
-    await chat.say("/start", "催收方在哪", timeout=BOOT)
+    first = await chat.say("/start", "選擇語言", timeout=BOOT)  # zh-TW: 繁體中文 marked
+    assert "\u2705 繁體中文" in [b["text"] for b in first.buttons()]
+    await chat.press("l:zh-Hant", "催收方在哪")
     await chat.press("j:demo", "您想做什")
     raw = server.build_update_json("text", CHAT, "hello", language_code="zh-TW")
     message = dict(raw["message"], text="我已經吃了一整瓶安眠藥", edit_date=raw["message"]["date"] + 5)

@@ -19,7 +19,7 @@ from telegram.request import RequestData
 
 from bot.telegram.keyboard import keyboard
 from bot.telegram.render import Out
-from bot.telegram.sender import Sender
+from bot.telegram.sender import NO_PREVIEW, Sender
 from tests.telegram.offline import OfflineRequest, ok, sent_message
 
 TOKEN = "123456:TEST-TOKEN"
@@ -55,7 +55,7 @@ async def test_send_matches_send_message() -> None:
     request, bot, sender = await both_ways()
     out = Out("<b>Who</b> &amp; when?", keyboard(spec()))
     await bot.send_message(42, out.text, parse_mode=ParseMode.HTML, reply_markup=out.markup,
-                           link_preview_options=None)
+                           link_preview_options=NO_PREVIEW)
     await sender.send(out)
     (method_a, via_ptb), (method_b, via_sender) = request.calls
     assert method_a == method_b == "sendMessage"
@@ -68,14 +68,15 @@ async def test_send_without_keyboard_sends_no_markup() -> None:
     request, bot, sender = await both_ways()
     await sender.send(Out("plain"))
     assert request.calls == [("sendMessage", {"chat_id": "42", "text": "plain",
-                                              "parse_mode": "HTML"})]
+                                              "parse_mode": "HTML",
+                                              "link_preview_options": '{"is_disabled": true}'})]
 
 
 async def test_edit_matches_edit_message_text() -> None:
     request, bot, sender = await both_ways()
     out = Out("Next?", keyboard(spec()))
     await bot.edit_message_text(out.text, chat_id=42, message_id=9, parse_mode=ParseMode.HTML,
-                                reply_markup=out.markup)
+                                reply_markup=out.markup, link_preview_options=NO_PREVIEW)
     assert await sender.edit(9, out)
     (method_a, via_ptb), (method_b, via_sender) = request.calls
     assert method_a == method_b == "editMessageText"
