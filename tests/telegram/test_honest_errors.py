@@ -22,7 +22,8 @@ async def test_a_locked_database_is_not_called_saved_and_the_answer_counts_later
         server: FakeBotApi, make_bot: Callable[..., BotProcess], tmp_path: Path) -> None:
     bot = make_bot()
     chat = Chat(server, CHAT)
-    await chat.say("/start", "Where is the lender", timeout=30)
+    await chat.say("/start", "Choose your language", timeout=30)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
     await chat.press("m:interview", "Who contacted you?")
     await chat.press("c:caller:lender", "What is the lender called?")

@@ -50,14 +50,16 @@ async def test_unreadable_updates_are_skipped_once_and_everyone_is_served(
         server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
     bot = make_bot()
     chat, other = Chat(server, CHAT), Chat(server, OTHER)
-    await chat.say("/start", "Where is the lender")
+    await chat.say("/start", "Choose your language", timeout=30)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
     await chat.press("m:interview", "Who contacted you?")
     ids = {kind: server.inject_update(raw) for kind, raw in poisons(CHAT).items()}
     # the bot keeps serving: the user in the interview and a new user, after the poison
     await chat.press("c:caller:lender", "What is the lender called?")
     await chat.say("Huijin", "When did they contact you?")
-    await other.say("/start", "Where is the lender")
+    await other.say("/start", "Choose your language", timeout=30)
+    await other.press("l:en", "Where is the lender")
     await until(lambda: not server.pending_updates, what="every update confirmed")
     # the private poll message got a kind word instead of silence
     assert any("only read typed text" in text for text in chat.texts())
@@ -84,6 +86,6 @@ async def test_a_poll_answer_at_start_does_not_stop_the_first_poll(
     at = len(server.calls)
     server.user_sends_text(OTHER, "/start")
     bot = make_bot()
-    await Chat(server, OTHER).expect("Where is the lender", at, timeout=20)
+    await Chat(server, OTHER).expect("Choose your language", at, timeout=20)
     await until(lambda: not server.pending_updates, what="every update confirmed")
     assert SECRET not in bot.output()

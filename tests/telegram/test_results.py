@@ -63,9 +63,10 @@ async def test_results_come_as_short_cards_with_working_buttons(
     assert buttons(findings[0]) == [f"R:w:{key}:0", f"R:s:{key}", f"R:l:{key}:0"]
     assert buttons(findings[1]) == [f"R:w:{key}:1", f"R:s:{key}"]  # no letter for this one
     assert all("https://" not in t for t in texts)  # citations on demand, not in the cards
-    # the close: not legal advice, the review date, and next steps (no dead diary button)
+    # the close: not legal advice, the review date, the record's counts (the diary), next steps
     assert "not legal advice" in texts[-1] and "reviewed" in texts[-1].lower()
-    assert buttons(cards[-1]) == ["m:record", "m:letters", "m:new", "m:menu"]
+    assert "Your record: 1 contact" in texts[-1]
+    assert buttons(cards[-1]) == ["m:add", "m:diary", "m:letters", "m:new", "m:menu"]
     assert closing_message.message_id == cards[-1].result["message_id"]
     assert all(len(t) <= CARD for t in chat.texts())
     # link previews off in every text sent or edited
@@ -92,9 +93,9 @@ async def test_results_come_as_short_cards_with_working_buttons(
     # Letter for this: the letter desk for the finding's letter
     await chat.press(f"R:l:{key}:0", "Your full name")
     await chat.press("Ls:complaint:full_name", "Download the letter")
-    # My record: the report just made
-    record = await chat.press("m:record", "Your record: 1 report(s)")
-    assert "3 finding(s)" in record.text
+    # My record (the evidence diary's timeline) and Log another call (its quick addition)
+    await chat.press("m:diary", "Your record: 1 contact")
+    await chat.press("m:add", "When?")  # the demo pack names no channels: straight to when
     assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]
 
 
@@ -155,7 +156,8 @@ async def test_a_returning_user_is_offered_what_next(
     await start(chat)
     await finish_report(chat)
     welcome = await chat.say("/start", "Welcome back")
-    assert [b["callback_data"] for b in welcome.buttons()] == ["m:new", "m:rights", "m:menu"]
+    assert [b["callback_data"] for b in welcome.buttons()] == ["m:add", "m:new", "m:rights",
+                                                               "m:menu"]
     assert "not legal advice" not in welcome.text  # not the greeting all over again
     await chat.press("m:rights", "What to do now")  # my last results, as cards again
     await chat.expect("What next?", 0)

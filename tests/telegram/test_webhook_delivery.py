@@ -56,7 +56,7 @@ async def test_200_only_after_commit_and_a_failed_commit_is_delivered_again(
         at = len(server.calls)
         assert await poster.post(update) == 200  # the redelivery is handled, not dropped
         call = await server.wait_for_call("sendMessage", after_index=at, timeout=20)
-        assert "not legal advice" in call.params["text"]
+        assert "Choose your language" in call.params["text"]  # /start: the first screen
         assert update["update_id"] in handled_ids(database)
         assert await poster.post(update) == 200  # a third time: a repeat, ignored
     finally:

@@ -38,7 +38,7 @@ async def served(server: FakeBotApi, poster: Poster, chat: int, *, retry: bool =
     else:
         assert await poster.post(update) == 200
     call = await server.wait_for_call("sendMessage", after_index=at, timeout=10)
-    assert "not legal advice" in call.params["text"]
+    assert "Choose your language" in call.params["text"]  # /start: the first screen
 
 
 async def test_secret_and_size_are_checked_before_the_body_and_health_is_served(
