@@ -58,7 +58,8 @@ from tests.telegram.offline import OfflineRequest, ok, sent_message  # noqa: E40
 TOKEN = "123456:TEST-TOKEN"
 ROUNDS = 3
 # (kind, payload, fragment of our bot's last reply to wait for in end-to-end mode)
-STEPS = [("text", "/start", "Where is the lender"), ("button", "j:demo", "What would you"),
+STEPS = [("text", "/start", "Choose your language"), ("button", "l:en", "Where is the lender"),
+         ("button", "j:demo", "What would you"),
          ("button", "m:interview", "Who contacted"), ("button", "c:caller:lender", "lender called"),
          ("text", "Huijin", "When did"), ("text", "昨晚10点", "Which number"),
          ("text", "138 0013 8000", "How many"), ("text", "12", "Who else"),

@@ -65,7 +65,8 @@ class User(Chat):
 async def report(chat: User) -> None:
     """A whole report, acting only on what the bot has shown in this user's chat."""
     mine = answers(chat.id)
-    await chat.say("/start", "Where is the lender", WAIT)
+    await chat.say("/start", "Choose your language", WAIT)  # the first screen: language
+    await chat.press("l:en", "Where is the lender", WAIT)
     await chat.press("j:demo", "What would you like to do", WAIT)
     await chat.press("m:interview", "Who contacted you?", WAIT)
     await chat.press("c:caller:lender", "What is the lender called?", WAIT)

@@ -148,7 +148,8 @@ async def _run(server: FakeBotApi, balancer: Balancer, workers: list[BotProcess]
     async def setup(chat: int) -> None:
         async with gate:
             await _step(server, balancer, chat, _text(server, chat, "/start"),
-                        "Where is the lender")
+                        "Choose your language")
+            await _press(server, balancer, chat, "l:en", "Where is the lender")
             await _press(server, balancer, chat, "j:demo", "What would you like to do")
             await _press(server, balancer, chat, "m:interview", "Who contacted you?")
             await _press(server, balancer, chat, "c:caller:lender", "What is the lender called?")
@@ -229,12 +230,13 @@ async def test_run_workers_share_one_port_restart_a_dead_one_and_stop_together(
             try:
                 chat = 6_001
                 await _step(server, balancer, chat, _text(server, chat, "/start"),
-                            "Where is the lender")
+                            "Choose your language")
                 pids = await until(lambda: _worker_pids(supervisor.pid, 2), 60, "two workers")
                 os.kill(pids[0], signal.SIGKILL)
                 await until(lambda: (p := _worker_pids(supervisor.pid, 2)) and pids[0] not in p,
                             90, "the dead worker started again")
                 await wait_ready(port, timeout=120)
+                await _press(server, balancer, chat, "l:en", "Where is the lender")
                 await _press(server, balancer, chat, "j:demo", "What would you like to do")
                 running = _worker_pids(supervisor.pid, 2)
             finally:

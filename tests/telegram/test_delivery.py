@@ -19,7 +19,8 @@ BOOT = 40.0
 
 
 async def to_when_question(chat: Chat) -> None:
-    await chat.say("/start", "Where is the lender", timeout=BOOT)
+    await chat.say("/start", "Choose your language", timeout=BOOT)
+    await chat.press("l:en", "Where is the lender")
     await chat.press("j:demo", "What would you like to do")
     await chat.press("m:interview", "Who contacted you?")
     await chat.press("c:caller:lender", "What is the lender called?")
@@ -89,7 +90,7 @@ async def test_every_tap_is_answered_even_without_a_message(
         server: FakeBotApi, make_bot: Callable[..., BotProcess]) -> None:
     make_bot()
     chat = Chat(server, CHAT)
-    await chat.say("/start", "Where is the lender", timeout=BOOT)
+    await chat.say("/start", "Choose your language", timeout=BOOT)
     sender = {"id": CHAT, "is_bot": False, "first_name": "T", "language_code": "en"}
     server.inject_update({"callback_query": {
         "id": "inline-1", "from": sender, "chat_instance": "77", "data": "c:caller:lender",
@@ -98,4 +99,4 @@ async def test_every_tap_is_answered_even_without_a_message(
         "id": "forged-1", "from": sender, "chat_instance": "78", "data": "zz:" + "9" * 60}})
     await until(lambda: not server.unanswered_callback_queries(), timeout=20,
                 what="every callback query answered")
-    await chat.say("/start", "Where is the lender")  # still serving
+    await chat.say("/start", "Choose your language")  # still serving

@@ -67,9 +67,10 @@ async def test_200_only_after_commit_and_a_failed_commit_is_delivered_again(
 
 
 async def to_lender_question(server: FakeBotApi, poster: Poster, chat: int) -> None:
-    """/start, the demo region, the interview, "the lender": the bot now asks its name."""
+    """/start, English, the demo region, the interview, "the lender": the bot now asks its
+    name."""
     await poster.deliver(server.build_update_json("text", chat, "/start"))
-    for data in ("j:demo", "m:interview", "c:caller:lender"):
+    for data in ("l:en", "j:demo", "m:interview", "c:caller:lender"):
         message = await until(lambda: find_button(server, chat, data), 30, data)
         await poster.deliver(server.build_update_json("button", chat, message.message_id,
                                                       data))
