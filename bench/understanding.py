@@ -121,12 +121,17 @@ def main() -> None:
     parser.add_argument("--narratives", action="append", type=Path,
                         help="folder of narratives (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="what each narrative missed")
+    parser.add_argument("--split", choices=["dev", "holdout"],
+                        help="only narratives of this split (tune on dev; report holdout apart)")
     args = parser.parse_args()
     global VERBOSE
     VERBOSE = args.verbose
     folders = args.narratives or [ROOT / "tests" / "narratives"]
     narratives = load_narratives(folders)
-    print(f"{len(narratives)} narratives from {', '.join(map(str, folders))}")
+    if args.split:
+        narratives = [n for n in narratives if n.get("split", "dev") == args.split]
+    print(f"{len(narratives)} narratives{' (' + args.split + ')' if args.split else ''} from "
+          f"{', '.join(map(str, folders))}")
     for name in args.pack or available_packs():
         pack = load_pack(name)
         outcomes = [o for o in (evaluate(pack, n) for n in narratives) if o is not None]

@@ -71,6 +71,8 @@ def items(pack: Pack, answers: dict[str, Any]) -> dict[str, Any]:
         kind = pack.nodes[node_id].node.kind if node_id in pack.nodes else ""
         if kind == "multi" and isinstance(value, list):
             out.update({f"{node_id}.{option}": option for option in value})
+        elif kind == "choice" and isinstance(value, str):  # as proposals name it: node.option
+            out[f"{node_id}.{value}"] = value
         elif kind == "tally" and isinstance(value, dict):
             out.update({f"{node_id}.{person}": count for person, count in value.items()})
         else:

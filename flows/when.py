@@ -59,8 +59,16 @@ class WhenError(ValueError):
 
 
 def _number(text: str) -> int:
+    """A clock number in digits or Chinese; a range of two ("一两点", "两三点") reads as its
+    first, and anything else that is not a number is a bad time, never a crash."""
     if text.isdigit():
         return int(text)
+    if len(text) == 2 and "十" not in text and all(c in CN_DIGITS for c in text) and \
+            CN_DIGITS[text[1]] == CN_DIGITS[text[0]] + 1:
+        return CN_DIGITS[text[0]]
+    if any(c not in CN_DIGITS for c in text) or text.count("十") > 1 or (
+            "十" not in text and len(text) > 1):
+        raise WhenError("bad_time")
     if text == "十":
         return 10
     if text.startswith("十"):

@@ -26,7 +26,7 @@ SOURCE_KINDS = {"complaint", "news", "court", "forum", "regulator"}
 SPLITS = {"dev", "holdout"}
 REQUIRED = {"id", "language", "region", "source", "source_kind", "written", "split", "story",
             "facts", "issues"}
-OPTIONAL = {"notes", "story_date"}
+OPTIONAL = {"notes", "story_date", "expect", "now"}  # expect/now: flows/evaluate.py
 STORY_MIN, STORY_MAX = 150, 1500
 MIN_PER_LANGUAGE = 45
 HOLDOUT_SHARE = (0.15, 0.25)

@@ -25,6 +25,7 @@ from flows.convtests import DEFAULT_NOW, random_walk, run_case
 from flows.engine import advance, start
 from flows.pack import Pack
 from flows.replies import Message, Question
+from flows.tally import tally_facts
 
 PACK_IDS = available_packs()
 SHIPPED = {"cn", "us", "elsewhere"}
@@ -351,19 +352,26 @@ def test_cn_a_lawyer_is_not_a_state_functionary() -> None:
     be a lawyer or a law firm, or a lawyer's letter, never brings it (nor the police report's
     other findings about it); posing as police, a court or a prosecutor does."""
     pack = _pack("cn")
-    for lawyer in ({"said": ["claimed_lawyer"]}, {"did": ["lawyer_letter"]},
-                   {"cue_official": "lawyer"}, {"cue_docs": "lawyer_letter"}):
+    for lawyer in ({"said": ["claimed_lawyer"]}, {"did": ["lawyer_letter"]}):
         facts = {"relation": "borrower", "said": [], "did": [], "pressure": [], **lawyer}
         fired = [rule for rule, predicate in pack.rules if predicate(facts)]
         assert [rule.id for rule in fired] == ["lawyer_claim"], (lawyer, fired)
         for text in _rule_texts(fired[0]):
             assert not re.search(r"二百七十九|Art\. 279|招摇撞骗|招搖撞騙|state functionar", text)
-        plain = {"said": [], "did": [], "pressure": [], "cue_official": None, "cue_docs": None,
-                 "visit_conduct": [], **lawyer}
+        plain = {"said": [], "did": [], "pressure": [], "visit_conduct": [], **lawyer}
         letter = _cn_letter("police_report", **plain)
         assert "第二百七十九条" not in letter, lawyer
     police = {"relation": "borrower", "said": ["claimed_police"], "did": [], "pressure": []}
     assert [r.id for r, p in pack.rules if p(police)] == ["impersonation"]
+    # Told in a story (it replaced the cue-word questions), a lawyer or a lawyer's letter is
+    # proposed as such, never as police or as forged state papers.
+    from flows.spotter import find
+    now = dt.datetime(2026, 11, 28, 12, tzinfo=SHANGHAI)
+    for story in ("对方自称律师，说已经发了律师函。", "對方自稱律師事務所的，寄了律師函。",
+                  "He said he was a lawyer and sent me a lawyer's letter."):
+        proposed = {(h.node, h.value) for h in find(pack.spotter, story, now)}
+        assert ("said", "claimed_lawyer") in proposed or ("did", "lawyer_letter") in proposed
+        assert not proposed & {("said", "claimed_police"), ("did", "fake_docs")}, story
 
 
 NOT_CITABLE = re.compile(r"银行业协会|銀行業協會|Banking Association|GB/T|法发〔2017〕|法發〔2017〕|"
@@ -384,7 +392,14 @@ def test_nothing_rests_on_secondary_sources_or_says_as_reported(pack_id: str) ->
 def _answer(pack: Pack, question: Question, rng: random.Random,
             cue_words: dict[str, list[str]]) -> list[ev.Event]:
     node = pack.nodes[question.node].node
-    if question.choices and node.kind == "multi":
+    if question.kind == "confirm":  # "here is what I understood": untick some, then confirm
+        picks = [c.id for c in question.choices if rng.random() < 0.3]
+        return [ev.Pick(question.node, p) for p in picks] + [ev.Done(question.node)]
+    if node.kind == "story":  # told (from the samples the random walks tell) or skipped
+        if rng.random() < 0.4:
+            return [ev.DontKnow(question.node)]
+        return [ev.Say(rng.choice(convtests.SAMPLE_STORIES[:3]))]
+    if question.choices and node.kind in ("multi", "tally"):
         picks = [c.id for c in question.choices if rng.random() < 0.4]
         return [ev.Pick(question.node, p) for p in picks] + [ev.Done(question.node)]
     if question.choices and question.can_skip and rng.random() < 0.05:
@@ -399,6 +414,7 @@ def _answer(pack: Pack, question: Question, rng: random.Random,
         "number": str(rng.choice([0, 2, 7, 8, 50])),
         "datetime": rng.choice(["yesterday 10pm", "2025-12-20 21:30", "today 9am"]),
         "phone": "+86 138 0013 8000",
+        "amount": rng.choice(["8000", "大概八千", "$2,340.17"]),
     }
     return [ev.Say(samples[node.kind])]
 
@@ -484,6 +500,10 @@ def _maximal_facts(pack: Pack, **override: Any) -> dict[str, Any]:
             facts[node_id] = "yes"
         elif node.kind == "number":
             facts[node_id] = 50
+        elif node.kind == "tally":  # everyone contacted, 50 times each (and .count, .total)
+            options = [o.id for o in node.options or []]
+            facts[node_id] = {option: 50 for option in options}
+            tally_facts(facts, node_id, facts[node_id], options)
     facts.update(override)
     return facts
 

@@ -174,7 +174,7 @@ def _state_from_facts(pack: Pack, facts: Mapping[str, Any], language: str) -> St
 def _asked_by(pack: Pack, node_ids: list[str], value: Any) -> str:
     """The question that gave ``value`` when several store the same fact (e.g. a state asked as
     a button or, a tap further, in a group): the one offering it, so its label is shown."""
-    values = value if isinstance(value, list) else [value]
+    values = list(value) if isinstance(value, (list, dict)) else [value]  # a tally: its people
     for node_id in node_ids:
         offered = {o.id for o in pack.nodes[node_id].node.options or ()}
         if offered and all(v in offered for v in values):

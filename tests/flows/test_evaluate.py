@@ -46,3 +46,20 @@ def test_a_wrong_expectation_is_counted_as_wrong_and_missed() -> None:
 def test_narratives_without_expectations_for_a_pack_are_skipped() -> None:
     narrative = {"id": "x", "language": "en", "story": "hi", "expect": {"cn": {}}}
     assert evaluate(story_pack(), narrative) is None
+
+
+def test_a_choice_proposal_is_counted_by_its_option() -> None:
+    """A choice answer from the story ("lender_kind.private") is right when the narrative
+    expects that option and wrong (and the expected one missed) when it expects another."""
+    from flows import load_pack
+
+    pack = load_pack("cn")
+    narrative = {"id": "x", "language": "zh-Hans", "story": "我借的是高利贷，他们天天打电话。",
+                 "expect": {"cn": {"story_answers": {"lender_kind": "private"},
+                                   "answers": {"relation": "borrower"}}}}
+    outcome = evaluate(pack, narrative)
+    assert outcome is not None and "lender_kind.private" in outcome.right
+    narrative["expect"]["cn"]["story_answers"]["lender_kind"] = "bank"
+    outcome = evaluate(pack, narrative)
+    assert outcome is not None
+    assert "lender_kind.private" in outcome.wrong and "lender_kind.bank" in outcome.missed

@@ -33,6 +33,8 @@ NOW = dt.datetime(2026, 11, 28, 15, 0, tzinfo=SHANGHAI)  # a Saturday afternoon
     ("昨天晚上十一点", "2026-11-27 23:00"),
     ("１１月２０日　２１：３０", "2026-11-20 21:30"),  # full-width digits
     ("12月3日 9点", "2025-12-03 09:00"),  # a day still to come this year means last year
+    ("昨天半夜一两点", "2026-11-27 01:00"),  # a range reads as its first
+    ("凌晨两三点", "2026-11-28 02:00"),
 ])
 def test_understood(text: str, expected: str) -> None:
     assert parse_when(text, NOW).strftime("%Y-%m-%d %H:%M") == expected
@@ -43,6 +45,7 @@ def test_understood(text: str, expected: str) -> None:
     ("今天", "no_time"), ("yesterday", "no_time"), ("20 times", "unreadable"),
     ("tomorrow 3pm", "unreadable"), ("2026-12-25 10:00", "future"), ("25:00", "bad_time"),
     ("2026-02-30 10:00", "bad_date"), ("", "empty"), ("hello", "unreadable"),
+    ("昨天一三点", "bad_time"), ("昨天三一点", "bad_time"),  # not a range: refused, no crash
 ])
 def test_refused(text: str, reason: str) -> None:
     with pytest.raises(WhenError) as error:
