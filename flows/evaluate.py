@@ -165,8 +165,9 @@ def _confirm(pack: Pack, step: Step, story_answers: dict[str, Any], outcome: Out
         right = key in wanted and same(kind, value, wanted[key])
         (outcome.right if right else outcome.wrong).append(key)
         proposed.add(key)
-        if not right:
-            step = advance(pack, step.state, ev.Pick(proposal["node"], proposal["id"]), now=now)
+        if not right:  # untick it on "here is what I understood" (the story question)
+            step = advance(pack, step.state, ev.Pick(step.state.path[-1], proposal["id"]),
+                           now=now)
     outcome.missed += [key for key in wanted if key not in set(outcome.right)]
     return advance(pack, step.state, ev.Done(step.state.path[-1]), now=now)
 

@@ -63,3 +63,14 @@ def test_a_choice_proposal_is_counted_by_its_option() -> None:
     outcome = evaluate(pack, narrative)
     assert outcome is not None
     assert "lender_kind.private" in outcome.wrong and "lender_kind.bank" in outcome.missed
+
+
+def test_a_wrong_proposal_is_unticked_and_never_becomes_an_answer() -> None:
+    """The simulated person unticks what the narrative does not say: a wrong count is then
+    asked as a question (and answered "I don't know"), never kept from the story."""
+    pack = story_pack()
+    narrative = {"id": "x", "language": "en", "story": "They called me 30 times yesterday.",
+                 "expect": {"story": {"story_answers": {"contacts_today": 2}}}}
+    outcome = evaluate(pack, narrative)
+    assert outcome is not None and "contacts_today" in outcome.wrong
+    assert "harassment" not in outcome.found_findings  # 30 was unticked; asked, it is 2
