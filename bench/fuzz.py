@@ -60,6 +60,7 @@ class Tally:
     unanswered: int = 0
     crashes: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
+    missed: dict[str, int] = field(default_factory=dict)
 
 
 class Fuzzer:
@@ -69,6 +70,7 @@ class Fuzzer:
         self.server = server
         self.rng = rng
         self.ids = itertools.count(900_000_001)
+        self.last = ""
 
     def person(self, user_id: int) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": f"{NAME} {CANARY}",
@@ -117,6 +119,7 @@ class Fuzzer:
 
     def count(self, kind: str) -> None:
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        self.last = kind
 
     kinds: dict[str, int] = {}
 
@@ -187,6 +190,7 @@ async def drive(server: FakeBotApi, fuzzer: Fuzzer, chat_id: int, count: int, wa
                 tally: Tally) -> None:
     for _ in range(count):
         update, expect = fuzzer.next(chat_id)
+        kind = fuzzer.last
         mark = len(server.calls)
         server.inject_update(update)
         tally.sent += 1
@@ -195,6 +199,7 @@ async def drive(server: FakeBotApi, fuzzer: Fuzzer, chat_id: int, count: int, wa
         tally.expected += 1
         if not await replied(server, chat_id, expect, mark, wait):
             tally.unanswered += 1
+            tally.missed[kind] = tally.missed.get(kind, 0) + 1
 
 
 async def replied(server: FakeBotApi, chat_id: int, expect: str, mark: int,
@@ -263,7 +268,8 @@ async def run(updates: int, chats: int, seed: int, wait: float) -> dict[str, int
     return {"updates": tally.sent, "expected replies": tally.expected,
             "crashes": tally.crashes, "tracebacks": text.count("Traceback"),
             "unanswered expected replies": tally.unanswered, "content in logs": leaked,
-            **{f"kind {k}": v for k, v in sorted(tally.kinds.items())}}
+            **{f"kind {k}": v for k, v in sorted(tally.kinds.items())},
+            **{f"unanswered {k}": v for k, v in sorted(tally.missed.items())}}
 
 
 async def ready(server: FakeBotApi, bot: subprocess.Popen[bytes]) -> None:
