@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--seed", type=int, default=10)
-    parser.add_argument("--wait", type=float, default=30.0,
+    parser.add_argument("--wait", type=float, default=60.0,
                         help="seconds an expected reply may take")
     args = parser.parse_args(argv)
     started = time.monotonic()
