@@ -131,7 +131,7 @@ async def acknowledge(app: Application, channel: Channel) -> int:
         logger.error("could not look for unacknowledged answers: cause=%s", error.cause.value)
         return 0
     told = 0
-    for _, external_id in pending:
+    for user_id, external_id in pending:
         if not external_id.lstrip("-").isdigit():
             continue
         chat_id = int(external_id)
@@ -139,6 +139,9 @@ async def acknowledge(app: Application, channel: Channel) -> int:
             app, chat_id=chat_id, user_id=chat_id)
         shown = begin()
         try:
+            row = await store.load_conversation(user_id)
+            if row is None or row.shown_at is not None:
+                continue  # another worker (PostgreSQL) has just acknowledged it
             user = await channel.service.user(external_id)
             await channel.acknowledge(context, chat_id, user)
             await finish(store, shown)
