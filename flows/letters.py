@@ -55,14 +55,20 @@ class Sender(TypedDict):
     loan_number: str
     city: str  # the town where the user signs, printed with the date (a letter asks for it
     # only when its fields: list it)
+    prior_complaint: str  # when, how and with what result the user first complained to the
+    # institution itself (12378 asks for it), as the user wrote it
+    complaint_reference: str  # the reference number of that first complaint
 
 
 class AddresseeContext(TypedDict):
     """Whom the letter goes to (the letter's ``addressee:``); unknown values are BLANK."""
 
-    type: str  # collector, lender, regulator, police, telecom_authority; "" when undeclared
-    name: str  # as the user gave it, else the pack's fixed name, else the report's, else BLANK
+    type: str  # collector, lender, regulator, police, telecom_authority; "" when undeclared.
+    # The party the answers pick (addressee: instead:), e.g. the lender when it collected itself
+    name: str  # the pack's fixed name or its channel's (office_{state}), else as the user gave
+    # it (cleaned: no "(payday loan)" notes), else the report's, else BLANK
     address: str  # the mailing address the user gave, else BLANK
+    fixed: bool  # the pack names the party, so its name is never asked
 
 
 class EnclosureContext(TypedDict):
@@ -100,9 +106,15 @@ class IncidentContext(TypedDict):
 
 
 class Counts(TypedDict):
-    total: int  # incidents reported with this pack
+    """Figures about the contacts: from the recorded incidents (and the diary, when given),
+    never fewer than the user reported counting (the ``contacts``/``calls_week`` incident facts)."""
+
+    total: int  # contacts recorded (incidents, or the diary's entries when it has more)
     dated: int  # ... of which the date and time are known
-    busiest_7_days: int  # most incidents within any 7 consecutive days
+    busiest_day: int  # most contacts on one day (recorded, or as the user counted them)
+    busiest_day_at_least: bool  # the user counted "at least" that many
+    busiest_7_days: int  # most contacts within any 7 consecutive days (likewise)
+    busiest_7_days_at_least: bool
     at_night: int  # local time 22:00-08:00
     outside_8_to_21: int  # local time before 08:00 or from 21:00
     third_parties: int | None  # incidents where the pack's condition 'third_party_contact'
@@ -134,8 +146,14 @@ class LetterContext(TypedDict):
     sender: Sender
     addressee: AddresseeContext
     enclosures: list[EnclosureContext]  # what goes with the letter, the annex first
-    lender: str  # the lender's name, or BLANK
-    agency: str  # the collection agency's name, or BLANK
+    lender: str  # the lender's name (cleaned: no notes in brackets), or BLANK
+    agency: str  # the collection agency's name (cleaned), or BLANK
+    company: str  # who collects: the agency when named, else the lender, else BLANK
+    amount: str  # the amount the user was told they owe, written with its currency, or BLANK
+    scope: dict[str, bool]  # for each scope_<family> condition of the pack: whether it holds on
+    # the latest answers (scope.fdcpa: the FDCPA covers this caller and debt)
+    annex_words: bool  # the user's own descriptions go into the annex (they chose, or the
+    # default: not to a collector or lender)
     facts: dict[str, Any]  # every fact of the pack: the latest interview's answer or None
     labels: dict[str, str | None]  # the same facts as display text in the letter's language
     findings: list[FindingContext]  # rules pointing at this letter that cite a source, from

@@ -106,10 +106,12 @@ _INCIDENTS = [
     {"date": BLANK, "time": BLANK, "channel": BLANK, "number": BLANK, "who": BLANK,
      "what": BLANK},
 ]
-_COUNTS_FULL = {"total": 3, "dated": 2, "busiest_7_days": 2, "at_night": 1,
+_COUNTS_FULL = {"total": 3, "dated": 2, "busiest_day": 40, "busiest_day_at_least": True,
+                "busiest_7_days": 2, "busiest_7_days_at_least": False, "at_night": 1,
                 "outside_8_to_21": 1, "third_parties": 1, "first": "2025-12-31",
                 "last": SAMPLE_DAY}
-_COUNTS_NONE = {"total": 0, "dated": 0, "busiest_7_days": 0, "at_night": 0,
+_COUNTS_NONE = {"total": 0, "dated": 0, "busiest_day": 0, "busiest_day_at_least": False,
+                "busiest_7_days": 0, "busiest_7_days_at_least": False, "at_night": 0,
                 "outside_8_to_21": 0, "third_parties": None, "first": BLANK, "last": BLANK}
 _GROUPS = [
     {"law": "Sample law (old text)", "article": "Art. 42", "item": "(5)", "quote": "Old words.",
@@ -139,11 +141,16 @@ def _base(data: PackData, letter_id: str, full: bool) -> Context:
         "today": SAMPLE_DAY, "date": SAMPLE_DAY, "blank": BLANK,
         "sender": {f: (f"Sample {f}" if full else BLANK) for f in SENDER_FIELDS},
         "addressee": {"type": kind, "name": fixed or ("Sample addressee" if full else BLANK),
-                      "address": "1 Sample Road" if full else BLANK},
+                      "address": "1 Sample Road" if full else BLANK, "fixed": bool(fixed)},
         "enclosures": [{"name": "Record of contacts", "sha256": ""},
                        {"name": "photo.jpg", "sha256": "0" * 64}] if full else [],
         "lender": "Sample lender" if full else BLANK,
         "agency": "Sample agency" if full else BLANK,
+        "company": "Sample agency" if full else BLANK,
+        "amount": "$1,200.00" if full else BLANK,
+        "scope": {name.removeprefix("scope_"): full for name in data.conditions
+                  if name.startswith("scope_")},
+        "annex_words": full,
         "facts": facts,
         "labels": {name: _label(value) for name, value in facts.items()},
         "findings": _findings(data, letter_id, language) if full else [],
@@ -174,6 +181,12 @@ def sample_contexts(data: PackData, letter_id: str, tested: set[str] | None = No
         **empty, "findings": full["findings"], "incidents": full["incidents"],
         "enclosures": full["enclosures"][:1],
         "counts": {**_COUNTS_FULL, "third_parties": 0}}
+    yield "no law's scope holds", {**full, "scope": {k: False for k in full["scope"]}}
+    letter = data.letters[letter_id]
+    for switch in letter.addressee.instead if letter.addressee is not None else ():
+        yield f"the answers address it to the {switch.type}", {
+            **full, "addressee": {**full["addressee"], "type": switch.type},
+            "annex_words": False}
     yield "only contacts after the revision", {
         **full, "public_order_article": [dict(_GROUPS[1])]}
     values = fact_values(data)

@@ -260,14 +260,28 @@ ADDRESSEE_TYPES: tuple[str, ...] = AddresseeType.__args__  # type: ignore[attr-d
 PartyDetail = Literal["name", "address"]
 
 
+class AddresseeSwitch(Strict):
+    """Another party the letter goes to when the answers say so, e.g. the original lender
+    when the lender itself did the collecting (``when: {use: lender_called}``)."""
+
+    when: Cond
+    type: AddresseeType
+
+
 class Addressee(Strict):
     """Whom a letter goes to: the kind of party (scope rules test it as ``addressee.type``)
     and which of its details the bot asks the user for, each skippable. ``name`` fixes the
-    party's name (e.g. a national reporting centre), which is then never asked."""
+    party's name (e.g. a national reporting centre), which is then never asked. ``instead``
+    picks another party from the latest answers (the first whose ``when`` holds).
+    ``channel`` names the party after one of the pack's channels, ``{fact}`` filled from the
+    answers (``office_{state}``: the user's own state's office); the name is then not asked
+    unless no such channel exists (e.g. the state is unknown)."""
 
     type: AddresseeType
     ask: list[PartyDetail] = ["name", "address"]
     name: Text | None = None
+    instead: list[AddresseeSwitch] = []
+    channel: str | None = Field(default=None, pattern=r"^[a-z0-9_{}]+$")
 
 
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]')
@@ -385,10 +399,13 @@ class Safety(Strict):
 
 
 IncidentField = Literal["occurred_at", "caller_number", "lender", "agency", "channel",
-                        "description", "third_parties", "said", "contacts"]
+                        "description", "third_parties", "said", "contacts", "amount",
+                        "calls_week"]
 """Facts copied onto each stored incident; ``third_parties`` (who else was contacted: a multi or
 tally), ``said`` (what was said: a multi) and ``contacts`` (how many contacts that day: a
-number) go to the person's record of contacts (the evidence diary)."""
+number) go to the person's record of contacts (the evidence diary). Letters read ``amount``
+(the amount the user was told they owe) and ``contacts``/``calls_week`` (how many contacts the
+user counted that day and in the last 7 days: a letter never prints fewer)."""
 
 
 class PackData(Strict):

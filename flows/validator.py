@@ -216,6 +216,9 @@ def _conditions(c: _Checker) -> Iterator[tuple[tuple[Any, ...], Condition]]:
     for advice_id, advice in c.data.advice.items():
         if advice.when is not None:
             yield ("advice", advice_id, "when"), advice.when
+    for letter_id, letter in c.data.letters.items():
+        for index, switch in enumerate(letter.addressee.instead if letter.addressee else ()):
+            yield ("letters", letter_id, "addressee", "instead", index, "when"), switch.when
 
 
 def _check_conditions(c: _Checker) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from babel import Locale
 
-from bot.letters.parties import addressee, write_date, write_time
+from bot.letters.parties import addressee, clean_name, write_date, write_time
 from bot.letters.public_order import public_order
 from flows.conditions import compile_condition
 from flows.facts import collect, display, plain
@@ -35,6 +36,27 @@ from flows.pack import Pack
 from flows.render import SEVERITY_ORDER, findings
 from flows.state import State
 from storage.records import IncidentRow
+
+NO_WORDS_BY_DEFAULT = frozenset({"collector", "lender"})
+"""Addressees whose annex leaves out the user's own words unless the user chooses otherwise:
+a collector or lender gets the structured table only (date, time, channel, number, who)."""
+CURRENCIES = {"US": "USD", "CN": "CNY"}
+"""The currency of a plain number of money, by the pack's jurisdiction."""
+
+
+class DiaryFigures(TypedDict, total=False):
+    """Counts computed from the user's diary (its entries, not the interview); each is used
+    when larger than what the incidents give. Dates are the user's local dates."""
+
+    total: int
+    dated: int
+    busiest_day: int
+    busiest_7_days: int
+    at_night: int  # 22:00-08:00
+    outside_8_to_21: int
+    third_parties: int
+    first: dt.date
+    last: dt.date
 
 THIRD_PARTY_CONDITIONS = ("third_party_contact", "others_contacted")
 """A pack's named condition (the first one it defines) saying that people other than the
@@ -75,14 +97,19 @@ def build_context(pack: Pack, letter_id: str, *, incidents: Sequence[IncidentRow
                   profile: Mapping[str, str] | None = None, today: dt.date,
                   facts: Mapping[str, Any] | None = None, state_json: str | None = None,
                   language: str | None = None,
-                  attachments: Sequence[tuple[str, str]] = ()) -> LetterContext:
+                  attachments: Sequence[tuple[str, str]] = (),
+                  diary: DiaryFigures | None = None,
+                  annex_words: bool | None = None) -> LetterContext:
     """Everything a template may use (see :class:`flows.letters.LetterContext`).
 
     ``facts`` (plain, JSON-ready) or ``state_json`` is the latest interview; without either
     (or when the saved state belongs to another pack version), the newest incident's facts
     stand in. Only incidents reported with this pack are used.
     ``language`` overrides the letter's own language (rarely wanted).
-    ``attachments`` are files that go with the letter: (name, SHA-256 hex digest).
+    ``attachments`` are files that go with the letter: (name, SHA-256 hex digest), e.g. the
+    diary report and screenshots; ``diary`` the diary's counts (used when they are larger).
+    ``annex_words``: whether the user's own descriptions go into the annex (None: the default,
+    not to a collector or lender).
     """
     letter = letter_of(pack, letter_id)
     lang = language or letter.language
@@ -100,6 +127,10 @@ def build_context(pack: Pack, letter_id: str, *, incidents: Sequence[IncidentRow
     stored = [_state_from_facts(pack, stored_facts(row), lang) for row in newest]
     names = {"lender": _party(pack, "lender", latest, newest),
              "agency": _party(pack, "agency", latest, newest)}
+    collected = _collected(pack, state)
+    party = addressee(pack, letter, profile, names, lang, collected)
+    if annex_words is None:
+        annex_words = party["type"] not in NO_WORDS_BY_DEFAULT
     listed = _incidents(pack, rows, lang)
     enclosures: list[EnclosureContext] = [{"name": annex_name(lang), "sha256": ""}] \
         if listed else []
@@ -111,15 +142,19 @@ def build_context(pack: Pack, letter_id: str, *, incidents: Sequence[IncidentRow
         "date": today.isoformat(),
         "blank": BLANK,
         "sender": {f: one_line(profile.get(f)) for f in SENDER_FIELDS},  # type: ignore[misc]
-        "addressee": addressee(pack, letter, profile, names, lang),
+        "addressee": party,
         "enclosures": enclosures,
         "lender": names["lender"],
         "agency": names["agency"],
+        "company": names["agency"] if names["agency"] != BLANK else names["lender"],
+        "amount": _amount(pack, latest.get(pack.data.incident.get("amount", "")), lang),
+        "scope": _scope(pack, collected),
+        "annex_words": annex_words,
         "facts": {name: latest.get(name) for name in sorted(known_facts(pack.data))},
         "labels": _labels(pack, state, latest, lang),
-        "findings": _findings(pack, letter_id, [state] + stored, lang),
+        "findings": _findings(pack, letter_id, [state] + stored, lang, collected),
         "incidents": listed,
-        "counts": _counts(pack, rows, stored, lang),
+        "counts": _counts(pack, rows, stored, lang, diary),
         "public_order_article": public_order([m.date() for m in map(_moment, rows) if m],
                                              today, lang),
     }
@@ -189,7 +224,49 @@ def _party(pack: Pack, field: str, latest: Mapping[str, Any],
         value = next((getattr(row, field) for row in newest if getattr(row, field)), None)
     if isinstance(value, list):
         value = ", ".join(map(str, value))
-    return one_line(str(value) if value is not None else None)
+    return clean_name(str(value) if value is not None else None) or BLANK
+
+
+def _collected(pack: Pack, state: State) -> dict[str, Any]:
+    """The latest answers as conditions read them ({} when they no longer fit the pack)."""
+    try:
+        return collect(pack, state)
+    except (ValueError, TypeError):
+        return {}
+
+
+def _scope(pack: Pack, collected: Mapping[str, Any]) -> dict[str, bool]:
+    """For each scope_<family> condition of the pack, whether it holds on the latest answers:
+    whom each law covers is decided by the pack, never by a template matching names."""
+    result: dict[str, bool] = {}
+    for name, condition in pack.data.conditions.items():
+        if name.startswith("scope_") and len(name) > len("scope_"):
+            try:
+                result[name.removeprefix("scope_")] = bool(
+                    compile_condition(condition, pack.data.conditions)(dict(collected)))
+            except (ValueError, TypeError):
+                result[name.removeprefix("scope_")] = False
+    return result
+
+
+def _amount(pack: Pack, value: Any, lang: str) -> str:
+    """The amount the user gave, with its currency ("$1,200", "5,000元"); BLANK if none."""
+    approx = False
+    currency = CURRENCIES.get(pack.data.pack.jurisdiction or "", "")
+    if isinstance(value, dict):
+        approx = bool(value.get("approx"))
+        currency = str(value.get("currency") or currency)
+        value = value.get("amount", value.get("at_least"))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return BLANK
+    digits = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if lang.startswith("zh"):
+        unit = {"CNY": "元", "USD": "美元", "HKD": "港元", "TWD": "新台币"}.get(currency,
+                                                                           f" {currency}")
+        return ("约" if approx else "") + digits + unit
+    symbol = {"USD": "$", "CNY": "CNY ", "HKD": "HK$", "TWD": "NT$"}.get(currency, "")
+    text = f"{symbol}{digits}" if symbol else f"{digits} {currency}".strip()
+    return ("about " if approx else "") + text
 
 
 def _labels(pack: Pack, state: State, latest: Mapping[str, Any],
@@ -211,10 +288,13 @@ def _labels(pack: Pack, state: State, latest: Mapping[str, Any],
 
 
 def _findings(pack: Pack, letter_id: str, states: Sequence[State],
-              lang: str) -> list[FindingContext]:
+              lang: str, collected: Mapping[str, Any]) -> list[FindingContext]:
     """Findings that point at this letter (the rule's ``letters:``) and cite a source, from the
     latest interview, then from older incidents (first wording kept). A finding without a
-    citation is left out: a letter states only what it can source."""
+    citation is left out: a letter states only what it can source. A finding citing a law
+    whose scope (scope_<family>) does not hold on the latest answers is left out too: an older
+    incident's collector breach is never put to the lender this letter goes to."""
+    scope = _scope(pack, collected)
     seen: dict[str, FindingContext] = {}
     for index, one in enumerate(states):
         try:
@@ -226,6 +306,10 @@ def _findings(pack: Pack, letter_id: str, states: Sequence[State],
         for view in views:
             if view.rule in seen or letter_id not in view.letters or not view.citations:
                 continue
+            rule = next((r for r in pack.data.rules if r.id == view.rule), None)
+            families = {c.split("_", 1)[0] for c in (rule.citations if rule else ())}
+            if any(scope.get(family) is False for family in families) or families == {"def"}:
+                continue  # out of scope, or only explains whom a law covers (def_): no breach
             citations: list[CitationContext] = [
                 {"law": c.law, "article": c.article,
                  "effective": write_date(dt.date.fromisoformat(c.effective), lang)
@@ -245,7 +329,8 @@ def _incidents(pack: Pack, rows: Sequence[IncidentRow], lang: str) -> list[Incid
 
 def _incident(pack: Pack, row: IncidentRow, lang: str) -> IncidentContext:
     moment = _moment(row)
-    who = " / ".join(one_line(x) for x in (row.agency, row.lender) if x and x.strip())
+    names = (clean_name(row.agency), clean_name(row.lender))
+    who = " / ".join(name for name in names if name)
     return {
         "date": write_date(moment.date(), lang) if moment else BLANK,
         "time": write_time(moment.time(), lang) if moment else BLANK,
@@ -268,8 +353,33 @@ def _channel_label(pack: Pack, value: str | None, lang: str) -> str:
                               for part in value.split(",")))
 
 
+def _reported(pack: Pack, rows: Sequence[IncidentRow], field: str) -> tuple[int, bool]:
+    """The highest count the user gave for ``field`` (contacts / calls_week) in any report,
+    and whether it was "at least" that many."""
+    fact = pack.data.incident.get(field)  # type: ignore[call-overload]
+    best, at_least = 0, False
+    for row in rows if fact else ():
+        value = stored_facts(row).get(fact)
+        if isinstance(value, dict) and isinstance(value.get("at_least"), int):
+            count, lower = value["at_least"], True
+        elif isinstance(value, int) and not isinstance(value, bool):
+            count, lower = value, False
+        else:
+            continue
+        if count > best or (count == best and not lower):
+            best, at_least = count, lower
+    return best, at_least
+
+
+def _most(*pairs: tuple[int, bool]) -> tuple[int, bool]:
+    """The largest count; "at least" only when no exact count is as large."""
+    best = max(n for n, _ in pairs)
+    return best, all(lower for n, lower in pairs if n == best)
+
+
 def _counts(pack: Pack, rows: Sequence[IncidentRow], stored: Sequence[State],
-            lang: str) -> Counts:
+            lang: str, diary: DiaryFigures | None = None) -> Counts:
+    diary = diary or {}
     moments = [m for m in map(_moment, rows) if m is not None]
     days = sorted(m.date() for m in moments)
     busiest, start = 0, 0
@@ -277,6 +387,11 @@ def _counts(pack: Pack, rows: Sequence[IncidentRow], stored: Sequence[State],
         while (day - days[start]).days >= 7:
             start += 1
         busiest = max(busiest, end - start + 1)
+    per_day = max(Counter(days).values(), default=0)
+    day_count = _most((per_day, False), (diary.get("busiest_day", 0), False),
+                      _reported(pack, rows, "contacts"))
+    week_count = _most((busiest, False), (diary.get("busiest_7_days", 0), False),
+                       _reported(pack, rows, "calls_week"), day_count)
     third: int | None = None
     name = next((n for n in THIRD_PARTY_CONDITIONS if n in pack.data.conditions), None)
     if name is not None:
@@ -288,11 +403,20 @@ def _counts(pack: Pack, rows: Sequence[IncidentRow], stored: Sequence[State],
                 third += bool(holds(collect(pack, state)))
             except (ValueError, TypeError):
                 continue  # an incident stored by an older pack whose answers no longer fit
+    if "third_parties" in diary:
+        third = max(third or 0, diary["third_parties"])
+    first = min([d for d in (days[:1] + [diary.get("first")]) if d], default=None)
+    last = max([d for d in (days[-1:] + [diary.get("last")]) if d], default=None)
     return {
-        "total": len(rows), "dated": len(moments), "busiest_7_days": busiest,
-        "at_night": sum(1 for m in moments if m.hour >= 22 or m.hour < 8),
-        "outside_8_to_21": sum(1 for m in moments if m.hour >= 21 or m.hour < 8),
+        "total": max(len(rows), diary.get("total", 0)),
+        "dated": max(len(moments), diary.get("dated", 0)),
+        "busiest_day": day_count[0], "busiest_day_at_least": day_count[1],
+        "busiest_7_days": week_count[0], "busiest_7_days_at_least": week_count[1],
+        "at_night": max(sum(1 for m in moments if m.hour >= 22 or m.hour < 8),
+                        diary.get("at_night", 0)),
+        "outside_8_to_21": max(sum(1 for m in moments if m.hour >= 21 or m.hour < 8),
+                               diary.get("outside_8_to_21", 0)),
         "third_parties": third,
-        "first": write_date(days[0], lang) if days else BLANK,
-        "last": write_date(days[-1], lang) if days else BLANK,
+        "first": write_date(first, lang) if first else BLANK,
+        "last": write_date(last, lang) if last else BLANK,
     }

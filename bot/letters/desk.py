@@ -21,7 +21,7 @@ from bot.documents import LetterDocument, TextBlock, prepare_fonts, render_docx,
 from bot.diary.letters import apply_record
 from bot.letters.context import build_context
 from bot.letters.output import missing_fields, preview_text, render_file, write_letter_files
-from bot.letters.parties import party_fields, report_name, write_date
+from bot.letters.parties import all_party_fields, party_fields, report_name, write_date
 from bot.service import GuidanceService
 from flows import Pack, State
 from flows.letterchecks import LetterFailed
@@ -113,30 +113,38 @@ class LetterDesk:
 
     # -- the details a letter needs ------------------------------------------------------
     def fields(self, user: UserRow, letter_id: str) -> tuple[str, ...]:
-        """The details this letter prints, each one the user may give or skip: the sender's
-        (``fields:``), then the addressee's name and address (``addressee: ask:``)."""
+        """Every detail this letter may print, each one the user may give or skip: the
+        sender's (``fields:``), then the name and address of any party the answers may
+        address it to (``addressee:``, its ``instead:``)."""
         letter = letter_of(self._pack(user), letter_id)
-        return (*letter.fields, *party_fields(letter))
+        return (*letter.fields, *all_party_fields(letter))
 
     async def next_detail(self, user: UserRow, letter_id: str,
                           after: str | None = None) -> str | None:
         """The first detail this letter needs that the user has neither given nor skipped,
-        after ``after``. A skipped detail is not asked again, for this letter or the next."""
-        fields = self.fields(user, letter_id)
-        later = fields[fields.index(after) + 1:] if after in fields else fields
+        after ``after``: the sender's, then those of the party the answers address it to (a
+        validation request: the collector, or the lender when the lender collected). A skipped
+        detail is not asked again, for this letter or the next."""
+        pack = self._pack(user)
         profile = await self.service.store.get_profile(user.id)
+        context = await self.context(user, letter_id)
+        fields = [f for f in missing_fields(pack, letter_id, profile, context)]
+        order = list(self.fields(user, letter_id))
+        fields.sort(key=lambda f: order.index(f) if f in order else len(order))
+        if after in order:
+            fields = [f for f in fields if order.index(f) > order.index(after)]
         skipped = set(profile.get(SKIPPED_KEY, "").split())
-        missing = missing_fields(self._pack(user), letter_id, profile)
-        return next((f for f in later if f in missing and f not in skipped), None)
+        return next((f for f in fields if f not in skipped), None)
 
     async def hint(self, user: UserRow, letter_id: str, field: str) -> str | None:
         """For an addressee's name: the name the user's report gives that party, if any
         (the letter uses it when the user skips the question)."""
         letter = letter_of(self._pack(user), letter_id)
-        if not field.endswith("_name") or field not in party_fields(letter):
+        if not field.endswith("_name") or field not in all_party_fields(letter):
             return None
         context = await self.context(user, letter_id)
-        return report_name(letter, {"lender": context["lender"], "agency": context["agency"]})
+        return report_name(field.removesuffix("_name"),
+                           {"lender": context["lender"], "agency": context["agency"]})
 
     async def pending(self, user: UserRow) -> Pending | None:
         """The detail being asked, if any (and only while its letter still exists)."""

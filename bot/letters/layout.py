@@ -35,8 +35,9 @@ def letter_document(pack: Pack, letter_id: str, context: LetterContext,
     language = context["letter"]["language"]
     style = style_for(language)
     rows = annex_rows(context)
-    annex = AnnexTable(style.annex_title.format(count=len(rows)), style.columns, rows,
-                       COLUMN_WIDTHS[style.western]) if rows else None
+    width = len(rows[0]) if rows else 0
+    annex = AnnexTable(style.annex_title.format(count=len(rows)), style.columns[:width], rows,
+                       COLUMN_WIDTHS[style.western][:width]) if rows else None
     sender = _sender(style, context, letter.fields)
     addressee = _addressee(style, context, pack, letter_id)
     reference = ([TextBlock((style.reference.format(number=context["sender"]["loan_number"]),),
@@ -63,7 +64,12 @@ def letter_document(pack: Pack, letter_id: str, context: LetterContext,
 
 
 def annex_rows(context: LetterContext) -> tuple[tuple[str, ...], ...]:
-    return tuple((i["date"], i["time"], i["channel"], i["number"], i["who"], i["what"])
+    """The annex's rows; the user's own words ("what happened") only when they chose so
+    (``annex_words``), else the structured columns alone."""
+    words = context.get("annex_words", True) and any(
+        i["what"] != BLANK for i in context["incidents"])
+    return tuple((i["date"], i["time"], i["channel"], i["number"], i["who"])
+                 + (("" if i["what"] == BLANK else i["what"],) if words else ())
                  for i in context["incidents"])
 
 

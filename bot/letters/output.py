@@ -24,6 +24,7 @@ from bot.letters.layout import (
     signature_text,
 )
 from bot.letters.parties import party_fields
+from flows.letters import LetterContext as _Context
 from bot.letters.style import pick, style_for
 from flows.letterform import form_values
 from flows.letters import BLANK, LetterContext, environment, letter_of, render_letter_text
@@ -39,12 +40,21 @@ _NOTES = {  # shown above the preview when the letter is not in the chat's langu
 }
 
 
-def missing_fields(pack: Pack, letter_id: str, profile: Mapping[str, str]) -> list[str]:
-    """The letter's details the user has not given: their own (``fields:``), then the
-    addressee's (its ``addressee: ask:``). The bot asks for these, each skippable."""
+def wanted_fields(pack: Pack, letter_id: str, context: _Context | None = None) -> list[str]:
+    """The details this letter prints: the sender's (``fields:``), then those of the party
+    the answers address it to (its ``addressee: ask:``; a name the pack fixes is not asked)."""
     letter = letter_of(pack, letter_id)
-    wanted = [*letter.fields, *party_fields(letter)]
-    return [f for f in wanted if not (profile.get(f) or "").strip()]
+    party = context["addressee"] if context is not None else None
+    kind = party["type"] if party and party["type"] else None
+    return [*letter.fields, *party_fields(letter, kind, bool(party and party["fixed"]))]
+
+
+def missing_fields(pack: Pack, letter_id: str, profile: Mapping[str, str],
+                   context: _Context | None = None) -> list[str]:
+    """The letter's details the user has not given (see :func:`wanted_fields`). The bot asks
+    for these, each skippable."""
+    return [f for f in wanted_fields(pack, letter_id, context)
+            if not (profile.get(f) or "").strip()]
 
 
 def preview_text(pack: Pack, letter_id: str, context: LetterContext, chat_language: str,

@@ -29,6 +29,12 @@ DETAILS: dict[str, dict[str, tuple[str, str]]] = {  # language -> field -> (labe
                         "contract). It tells them exactly which account you mean."),
         "city": ("Town or city", "The town or city where you sign the letter. It is written "
                  "next to the date."),
+        "prior_complaint": ("Your complaint to the lender", "Have you already complained to "
+                            "the lender or app itself? If so: when, how (app, hotline, letter) "
+                            "and what they answered, e.g. \u201cNov 20, app customer service, "
+                            "no answer\u201d. The regulator asks for this first."),
+        "complaint_reference": ("Complaint reference", "The reference or ticket number of "
+                                "that complaint, if you got one."),
     },
     "zh-Hans": {
         "full_name": ("姓名", "您的姓名（与身份证一致），写在信末作为署名。"),
@@ -37,14 +43,22 @@ DETAILS: dict[str, dict[str, tuple[str, str]]] = {  # language -> field -> (labe
         "phone": ("电话", "就这次投诉联系您的电话号码。"),
         "loan_number": ("借款编号", "借款或合同编号（在贷款App或合同里），让对方准确知道是哪笔借款。"),
         "city": ("签署地点", "您在哪个城市签署这封信，写在日期旁边。"),
+        "prior_complaint": ("向机构投诉的情况", "您是否已经先向贷款机构或App投诉过？如果投诉过，"
+                            "请写时间、方式（App客服、客服热线、书面）和对方的答复，例如“11月20日在App"
+                            "客服投诉，没有处理”。监管部门会先问这一点。"),
+        "complaint_reference": ("投诉编号", "那次投诉的工单号或投诉编号（如果有）。"),
     },
     "zh-Hant": {
         "full_name": ("姓名", "您的姓名（與身分證一致），寫在信末作為署名。"),
         "id_number": ("身分證號", "您的身分證號碼，公安機關和監管部門用它找到您的案件。"),
         "address": ("地址", "您的通訊地址，書面答覆可以寄到這裡。"),
-        "phone": ("電話", "就這次投訴聯繫您的電話號碼。"),
+        "phone": ("電話", "就這次投訴聯絡您的電話號碼。"),
         "loan_number": ("借款編號", "借款或合約編號（在貸款App或合約裡），讓對方準確知道是哪筆借款。"),
         "city": ("簽署地點", "您在哪個城市簽署這封信，寫在日期旁邊。"),
+        "prior_complaint": ("向機構投訴的情況", "您是否已經先向貸款機構或App投訴過？如果投訴過，"
+                            "請寫時間、方式（App客服、客服熱線、書面）和對方的答覆，例如「11月20日在App"
+                            "客服投訴，沒有處理」。監管部門會先問這一點。"),
+        "complaint_reference": ("投訴編號", "那次投訴的工單號或投訴編號（如果有）。"),
     },
 }
 
@@ -66,7 +80,7 @@ _WHERE = {  # language -> addressee type -> where the user finds the party's nam
     "zh-Hans": {"collector": "见对方的来信、短信或官网", "lender": "见借款合同、对方来信或官网",
                 "regulator": "寄往哪个监管机构，如“国家金融监督管理总局××监管局”，见其官网",
                 "police": "您去报案的派出所，如“××市公安局××派出所”", "telecom_authority": "见其官网"},
-    "zh-Hant": {"collector": "見對方的來信、短信或官網", "lender": "見借款合同、對方來信或官網",
+    "zh-Hant": {"collector": "見對方的來信、簡訊或官網", "lender": "見借款合約、對方來信或官網",
                 "regulator": "寄往哪個監管機構，如「國家金融監督管理總局××監管局」，見其官網",
                 "police": "您去報案的派出所，如「××市公安局××派出所」", "telecom_authority": "見其官網"},
 }

@@ -27,7 +27,9 @@ MOMENTS = ((2025, 12, 31, 23, 10), (2026, 1, 2, 7, 40), (2026, 11, 27, 14, 30))
 """Three contacts around the public-order law's change on 2026-01-01, two of them at night."""
 PROFILES = {
     "zh": {"full_name": "张三", "phone": "139 0000 0000", "address": "上海市浦东新区某路1号",
-           "id_number": "310101199001011234", "loan_number": "HJ-2026-0042"},
+           "id_number": "310101199001011234", "loan_number": "HJ-2026-0042",
+           "prior_complaint": "2026年11月20日通过App在线客服投诉，对方未处理",
+           "complaint_reference": "TS20261120-0087"},
     "en": {"full_name": "Jane Doe", "phone": "(212) 555-0100",
            "address": "12 Main Street, Springfield, NY 10001", "loan_number": "AC-77120"},
 }

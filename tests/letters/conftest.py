@@ -20,7 +20,8 @@ FIXTURE_PACKS = HERE / "fixtures" / "packs"
 TODAY = dt.date(2026, 11, 28)
 PROFILES = {
     "cn": {"full_name": "张三", "phone": "139 0000 0000", "address": "上海市浦东新区某路1号",
-           "id_number": "310101199001011234", "loan_number": "HJ-2026-0042"},
+           "id_number": "310101199001011234", "loan_number": "HJ-2026-0042",
+           "prior_complaint": "11月20日在App客服投诉，未处理", "complaint_reference": "TS-0087"},
     "us": {"full_name": "Jane Doe", "phone": "(212) 555-0100",
            "address": "12 Main Street, Springfield, NY 10001", "loan_number": "AC-77120"},
 }

@@ -18,7 +18,8 @@ def test_counts_from_the_incident_list(cn_pack: Pack) -> None:
             for i, (day, hour) in enumerate([(1, 23), (2, 7), (3, 12), (9, 21), (20, 8)], 1)]
     rows.append(make_incident(9, cn_pack, None))
     counts = build_context(cn_pack, "regulator_complaint", incidents=rows, today=TODAY)["counts"]
-    assert counts == {"total": 6, "dated": 5, "busiest_7_days": 3, "at_night": 2,
+    assert counts == {"total": 6, "dated": 5, "busiest_day": 1, "busiest_day_at_least": False,
+                      "busiest_7_days": 3, "busiest_7_days_at_least": False, "at_night": 2,
                       "outside_8_to_21": 3, "third_parties": 1, "first": "2026年3月1日",
                       "last": "2026年3月20日"}
 
@@ -113,7 +114,8 @@ def test_sender_fields_missing_are_blanks_and_text_is_one_line(cn_pack: Pack) ->
                             profile={"full_name": " 张三\n# 标题 ", "phone": ""})
     assert context["sender"] == {"full_name": "张三 # 标题", "id_number": BLANK,
                                  "address": BLANK, "phone": BLANK, "loan_number": BLANK,
-                                 "city": BLANK}
+                                 "city": BLANK, "prior_complaint": BLANK,
+                                 "complaint_reference": BLANK}
     assert (context["lender"], context["agency"]) == (BLANK, BLANK)
     assert context["letter"]["recipient"] == "________派出所"
 
@@ -137,12 +139,12 @@ def test_the_addressee_is_what_the_user_gave_else_the_report(us_pack: Pack) -> N
     rows = sample_incidents(us_pack)
     context = build_context(us_pack, "validation_request", incidents=rows, today=TODAY)
     assert context["addressee"] == {"type": "collector", "name": "Swift Recovery LLC",
-                                    "address": BLANK}
+                                    "address": BLANK, "fixed": False}
     given = {"collector_name": " Swift  Recovery, LLC ", "collector_address": "PO Box 1"}
     context = build_context(us_pack, "validation_request", incidents=rows, profile=given,
                             today=TODAY)
     assert context["addressee"] == {"type": "collector", "name": "Swift Recovery, LLC",
-                                    "address": "PO Box 1"}
+                                    "address": "PO Box 1", "fixed": False}
     assert context["enclosures"] == [{"name": "Record of contacts", "sha256": ""}]
     context = build_context(us_pack, "validation_request", today=TODAY,
                             attachments=[("call log.png", "ab" * 32)])
@@ -158,7 +160,7 @@ def test_missing_fields_are_the_letters_fields_not_given(cn_pack: Pack) -> None:
     assert missing_fields(cn_pack, "report_12321", {"full_name": "张三", "phone": "  "}) == \
         ["phone"]
     assert set(SENDER_FIELDS) == {"full_name", "id_number", "address", "phone", "loan_number",
-                                  "city"}
+                                  "city", "prior_complaint", "complaint_reference"}
 
 
 def test_a_saved_state_of_another_pack_version_is_not_trusted(cn_pack: Pack) -> None:

@@ -121,7 +121,12 @@ def test_an_english_letter_has_english_page_labels(us_pack: Pack) -> None:
                             profile=PROFILES["us"], today=TODAY)
     doc = letter_document(us_pack, "validation_request", context, TEMPLATES)
     assert (doc.page_label, doc.footer_note) == ("Page {page} of {pages}", "")
-    assert doc.annex is not None and doc.annex.columns[-1] == "What happened"
+    # to a collector the annex is the structured table: the user's own words only by choice
+    assert doc.annex is not None and doc.annex.columns[-1] == "Who"
+    chosen = build_context(us_pack, "validation_request", incidents=sample_incidents(us_pack),
+                           profile=PROFILES["us"], today=TODAY, annex_words=True)
+    annex = letter_document(us_pack, "validation_request", chosen, TEMPLATES).annex
+    assert annex is not None and annex.columns[-1] == "What happened"
     files = dict(render_files(us_pack, "validation_request", context, TEMPLATES))
     name = "validation-request-2026-11-28.pdf"
     text = squash("".join(pdf_pages(files[name])))
