@@ -33,6 +33,8 @@ COMMANDS = {
     "/rights": "show the findings of your last report",
     "/letters": "letters drafted from your reports",
     "/letter": "draft a letter, e.g. /letter 1: preview and PDF/DOCX files",
+    "/details": "my letter details; /details N changes detail N",
+    "/words": "your own descriptions in a letter's record or not, e.g. /words 1 yes",
     **DIARY_COMMANDS,
     "/privacy": "what we store, and for how long",
     "/safe": "I am safe now: continue where I was",
@@ -114,6 +116,12 @@ class Console:
                 continue
             if command in ("/safe", "/talk"):
                 await self.after_alarm(user, command)
+                continue
+            if command == "/details":
+                await self.letters.details(user, argument)
+                continue
+            if command == "/words":
+                await self.letters.words(user, argument)
                 continue
             if command in ("/letters", "/letter"):
                 await (self.letters.draft(user, argument) if command == "/letter" and argument

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterBroken, LetterDesk, Pending
+from bot.letters.desk import (
+    MAX_DETAIL,
+    SETTINGS,
+    DetailRejected,
+    LetterBroken,
+    LetterDesk,
+    Pending,
+)
 from bot.letters.words import delivery_note, detail_label, detail_prompt
 from storage import UserRow
 
@@ -72,12 +79,72 @@ class ConsoleLetters:
             self.say("Sorry, the PDF/DOCX files could not be made; the text above still works: "
                      "copy it. / 抱歉，文件无法生成；上面的文字仍可复制使用。")
             return
+        await self._show_words(user, letter)
         self.say("Files written / 文件已保存:")
         for path in paths:
             self.say(f"  {path}")
         pack = self.desk.service.pack_for(user)
         if pack is not None:  # the letter carries no such note: it is said here
             self.say(delivery_note(user.language, pack.data.pack.reviewed_on))
+
+    async def details(self, user: UserRow, argument: str) -> None:
+        """"Change my details": list them; ``/details N`` asks detail N again (Enter skips)."""
+        lang = user.language
+        details = await self.desk.my_details(user)
+        if not details:
+            self.say("No letter details yet: a letter asks for them once. / 还没有填写信件信息。")
+            return
+        text = argument.strip()
+        if text.isdigit() and 1 <= int(text) <= len(details):
+            field = details[int(text) - 1][0]
+            await self.desk.change_detail(user, field)
+            self.say(f"{detail_label(field, lang)}: {detail_prompt(field, lang)}")
+            line = self.read(f"  (Enter = skip, at most {MAX_DETAIL} characters) > ")
+            pending = Pending(SETTINGS, field)
+            if line is None:
+                await self.desk.ask(user, SETTINGS, None)
+                return
+            if not line.strip():
+                await self.desk.skip(user, pending)
+            elif not await self.guard(user, line, "letter_detail"):
+                try:
+                    await self.desk.give(user, pending, line)
+                except DetailRejected:
+                    self.say(f"That is longer than {MAX_DETAIL} characters; nothing changed.")
+                    await self.desk.ask(user, SETTINGS, None)
+            details = await self.desk.my_details(user)
+        self.say("Your letter details (/details N to change one) / 您的信件信息：")
+        for number, (field, value) in enumerate(details, start=1):
+            self.say(f"  {number}. {detail_label(field, lang)}: {value or '(skipped / 已跳过)'}")
+
+    async def words(self, user: UserRow, argument: str) -> None:
+        """``/words N yes|no``: the user's own descriptions in letter N's record, or not (for
+        every letter to the same kind of party); shown first."""
+        number, _, answer = argument.strip().partition(" ")
+        ids = [c.id for c in await self.desk.choices(user)]
+        if not (number.isdigit() and 1 <= int(number) <= len(ids)) or \
+                answer.strip().lower() not in ("yes", "no", "y", "n"):
+            self.say("Type /words and a letter number, then yes or no, e.g. /words 1 yes.")
+            return
+        letter = ids[int(number) - 1]
+        include = answer.strip().lower() in ("yes", "y")
+        await self.desk.choose_annex_words(user, letter, include)
+        self.say("Your own descriptions will be in the record sent with this letter."
+                 if include else "Your own descriptions are left out of the record.")
+
+    async def _show_words(self, user: UserRow, letter: str) -> None:
+        """She sees her own words and where they go (a collector gets the table without them
+        unless she types /words N yes)."""
+        words = await self.desk.own_words(user, letter)
+        if not words:
+            return
+        included = (await self.desk.context(user, letter))["annex_words"]
+        number = [c.id for c in await self.desk.choices(user)].index(letter) + 1
+        self.say("Your own descriptions of the contacts / 您自己写的描述：")
+        for word in words:
+            self.say(f"  - {word}")
+        self.say(f"They are {'in' if included else 'NOT in'} the record sent with this letter; "
+                 f"/words {number} {'no' if included else 'yes'} changes that.")
 
     async def _ask_details(self, user: UserRow, letter: str) -> bool:
         """Ask each missing detail once; False when input ended (nothing is written then)."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bot.diary import record as rec
 from bot.letters.context import one_line
-from bot.letters.parties import write_date, write_time
+from bot.letters.parties import clean_name, write_date, write_time
 from flows import Pack
 from flows.letters import BLANK, Counts, EnclosureContext, IncidentContext, LetterContext
 from storage import DiaryEntryRow
@@ -30,10 +30,19 @@ def apply_record(context: LetterContext, pack: Pack, entries: Sequence[DiaryEntr
     record = rec.count(mine, pack)
     hours = [h for h in map(rec.local_hour, contacts) if h is not None]
     days = sorted(record.per_day)
+    before = context["counts"]  # from the reports, with the counts the user gave in them
+
+    def most(diary: int, key: str) -> tuple[int, bool]:
+        """The diary's count, or what the user counted when it is higher (never fewer)."""
+        reported, lower = before[key], before[f"{key}_at_least"]  # type: ignore[literal-required]
+        return (reported, lower) if reported > diary else (diary, False)
+
+    day, week = most(record.max_day, "busiest_day"), most(record.max_7_days, "busiest_7_days")
     counts: Counts = {
         "total": record.total,
         "dated": len(hours),
-        "busiest_7_days": record.max_7_days,
+        "busiest_day": day[0], "busiest_day_at_least": day[1],
+        "busiest_7_days": max(week, day)[0], "busiest_7_days_at_least": max(week, day)[1],
         "at_night": record.night,
         "outside_8_to_21": sum(1 for h in hours if h >= 21 or h < 8),
         "third_parties": record.third_parties,
@@ -59,15 +68,15 @@ def _row(pack: Pack, entry: DiaryEntryRow, lang: str) -> IncidentContext:
     time = dt.datetime.fromisoformat(entry.occurred_at).time() \
         if hour is not None and entry.occurred_at else None
     what = one_line(entry.note) if entry.note else ""
-    if entry.contacts > 1:
-        many = f"（{entry.contacts}次）" if lang.startswith("zh") else \
-            f"({entry.contacts} contacts) "
-        what = many + what
+    channel = rec.channel_label(pack, entry.channel, lang) or BLANK
+    if entry.contacts > 1:  # a count is structured data: it stays when the words are left out
+        channel += f"（{entry.contacts}次）" if lang.startswith("zh") else \
+            f" ({entry.contacts} contacts)"
     return {
         "date": write_date(day, lang) if day else BLANK,
         "time": write_time(time, lang) if time else BLANK,
-        "channel": rec.channel_label(pack, entry.channel, lang) or BLANK,
+        "channel": channel,
         "number": one_line(entry.caller_number),
-        "who": one_line(entry.caller_name),
+        "who": clean_name(entry.caller_name) or BLANK,  # a name, never the user's sentence
         "what": what or BLANK,
     }

@@ -25,7 +25,7 @@ from bot.letters.parties import all_party_fields, party_fields, report_name, wri
 from bot.service import GuidanceService
 from flows import Pack, State
 from flows.letterchecks import LetterFailed
-from flows.letters import LetterContext, letter_of
+from flows.letters import BLANK, LetterContext, letter_of
 from storage import UserRow
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,14 @@ PENDING_KEY = "letter_in_progress"
 SKIPPED_KEY = "letter_skipped"
 """Profile key holding the details the user skipped (space-separated), never asked again
 until they choose to re-enter their details."""
+
+SETTINGS = "_details"
+"""The pseudo-letter of a detail changed from Settings ("change my details"): once typed or
+skipped, the bot goes back to the list of details, not to a letter."""
+
+WORDS_KEY = "annex_words_{type}"
+"""Profile key: "yes"/"no", whether the user's own descriptions go into the annex of letters to
+this kind of party (absent: the default, not to a collector or lender)."""
 
 MAX_DETAIL = 200
 """Longest detail we accept (characters); a postal address fits, a pasted essay does not."""
@@ -150,7 +158,7 @@ class LetterDesk:
         """The detail being asked, if any (and only while its letter still exists)."""
         value = (await self.service.store.get_profile(user.id)).get(PENDING_KEY, "")
         letter, _, field = value.partition(" ")
-        if not field or not self.letter_exists(user, letter):
+        if not field or not (letter == SETTINGS or self.letter_exists(user, letter)):
             return None
         return Pending(letter, field)
 
@@ -168,9 +176,18 @@ class LetterDesk:
             raise DetailRejected("detail_too_long")
         async with self.service.store.transaction():
             await self.service.store.set_profile_field(user.id, pending.field, value)
-            following = await self.next_detail(user, pending.letter, after=pending.field)
+            await self._unskip(user, pending.field)
+            following = None if pending.letter == SETTINGS else \
+                await self.next_detail(user, pending.letter, after=pending.field)
             await self.ask(user, pending.letter, following)
         return following
+
+    async def _unskip(self, user: UserRow, field: str) -> None:
+        profile = await self.service.store.get_profile(user.id)
+        skipped = profile.get(SKIPPED_KEY, "").split()
+        if field in skipped:
+            kept = " ".join(f for f in skipped if f != field) or None
+            await self.service.store.set_profile_field(user.id, SKIPPED_KEY, kept)
 
     async def skip(self, user: UserRow, pending: Pending) -> str | None:
         """Leave a detail blank (remembered: not asked again); the next detail to ask."""
@@ -180,7 +197,8 @@ class LetterDesk:
             if pending.field not in skipped:
                 await self.service.store.set_profile_field(
                     user.id, SKIPPED_KEY, " ".join([*skipped, pending.field]))
-            following = await self.next_detail(user, pending.letter, after=pending.field)
+            following = None if pending.letter == SETTINGS else \
+                await self.next_detail(user, pending.letter, after=pending.field)
             await self.ask(user, pending.letter, following)
         return following
 
@@ -188,6 +206,49 @@ class LetterDesk:
         """The letter details the user has given (not the desk's own bookkeeping)."""
         profile = await self.service.store.get_profile(user.id)
         return {k: v for k, v in profile.items() if k not in (PENDING_KEY, SKIPPED_KEY)}
+
+    async def my_details(self, user: UserRow) -> list[tuple[str, str | None]]:
+        """For "change my details" in Settings: every letter detail the user gave or skipped,
+        (field, value or None when skipped), in the order the letters ask them."""
+        from bot.letters.words import DETAILS
+
+        profile = await self.service.store.get_profile(user.id)
+        skipped = profile.get(SKIPPED_KEY, "").split()
+        known = list(DETAILS["en"])
+        fields = [f for f in known if f in profile or f in skipped]
+        return [(f, profile.get(f) or None) for f in fields]
+
+    async def change_detail(self, user: UserRow, field: str) -> bool:
+        """Start changing one detail from Settings (False for a field that is no detail)."""
+        from bot.letters.words import DETAILS
+
+        if field not in DETAILS["en"]:
+            return False
+        await self.ask(user, SETTINGS, field)
+        return True
+
+    async def annex_words(self, user: UserRow, letter_id: str) -> bool | None:
+        """The user's choice for this letter's addressee: own words in the annex or not
+        (None: not chosen, the default applies)."""
+        kind = await self._party_type(user, letter_id)
+        value = (await self.service.store.get_profile(user.id)).get(
+            WORDS_KEY.format(type=kind))
+        return None if value is None else value == "yes"
+
+    async def choose_annex_words(self, user: UserRow, letter_id: str, include: bool) -> None:
+        """Remember whether the user's own words go into the annex of letters to this party."""
+        kind = await self._party_type(user, letter_id)
+        await self.service.store.set_profile_field(user.id, WORDS_KEY.format(type=kind),
+                                                   "yes" if include else "no")
+
+    async def own_words(self, user: UserRow, letter_id: str) -> list[str]:
+        """The user's own descriptions the annex can hold (shown before they go in)."""
+        context = await self.context(user, letter_id, words=True)
+        return [i["what"] for i in context["incidents"] if i["what"] != BLANK]
+
+    async def _party_type(self, user: UserRow, letter_id: str) -> str:
+        context = await self.context(user, letter_id)
+        return context["addressee"]["type"] or "none"
 
     async def forget_details(self, user: UserRow, fields: tuple[str, ...]) -> None:
         """Forget these details and that any of them was skipped: all are asked again."""
@@ -200,9 +261,11 @@ class LetterDesk:
                                                        " ".join(kept) or None)
 
     # -- the letter itself ---------------------------------------------------------------
-    async def context(self, user: UserRow, letter_id: str) -> LetterContext:
+    async def context(self, user: UserRow, letter_id: str,
+                      words: bool | None = None) -> LetterContext:
         """The template context from every incident, the profile and the last interview, its
-        contacts and counts from the person's record (the diary) once they keep one."""
+        contacts and counts from the person's record (the diary) once they keep one. The
+        user's own words go into the annex as they chose (``words`` overrides)."""
         pack = self._pack(user)
         row = await self.service.store.load_conversation(user.id)
         saved = None
@@ -214,10 +277,15 @@ class LetterDesk:
         zone = saved.timezone if saved is not None else user.timezone
         if saved is not None:  # its findings read the record as it is now, not as it was
             saved = saved.with_(record=await self.service.record_facts(user, pack))
+        profile = await self.details(user)
         context = build_context(pack, letter_id, incidents=await self.service.incidents(user),
-                                profile=await self.details(user),
-                                today=self.today(zone or pack.timezone),
+                                profile=profile, today=self.today(zone or pack.timezone),
                                 state_json=saved.to_json() if saved is not None else None)
+        if words is None:
+            chosen = profile.get(WORDS_KEY.format(type=context["addressee"]["type"] or "none"))
+            words = None if chosen is None else chosen == "yes"
+        if words is not None:
+            context = {**context, "annex_words": words}
         # the contacts, counts and files of the whole record (bot/diary/letters.py)
         return apply_record(context, pack, await self.service.store.list_diary_entries(user.id))
 

@@ -7,6 +7,9 @@ Telegram's 64 bytes; no user text ever goes into a button):
 * ``Ls:<letter>:<field>``   skip the detail being asked
 * ``Lr:<letter>``           re-enter my details for this letter
 * ``Lp:<letter>`` / ``Ld:<letter>``   send the PDF / the DOCX
+* ``Lw:<letter>:1`` / ``Lw:<letter>:0``  put the user's own words in the annex, or leave them out
+* ``Lm:``                   my letter details (Settings: "change my details")
+* ``Lc:<field>``            change one detail (asked like a letter's; then the list again)
 
 Whether a detail is awaited is kept in the profile (so it survives a restart) and mirrored in
 ``chat_data`` so that the common case — no letter in progress — costs no database read.
@@ -23,7 +26,14 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.ext import ContextTypes
 
 from bot.formatting import split_message
-from bot.letters.desk import MAX_DETAIL, DetailRejected, LetterBroken, LetterDesk, Pending
+from bot.letters.desk import (
+    MAX_DETAIL,
+    SETTINGS,
+    DetailRejected,
+    LetterBroken,
+    LetterDesk,
+    Pending,
+)
 from bot.letters.words import delivery_note, detail_label, detail_prompt
 from bot.telegram import render as r
 from bot.telegram.sender import Sender
@@ -32,7 +42,7 @@ from storage import UserRow
 
 logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-KINDS = frozenset({"L", "Ls", "Lr", "Lp", "Ld"})
+KINDS = frozenset({"L", "Ls", "Lr", "Lp", "Ld", "Lw", "Lm", "Lc"})
 PREVIEW_PART = 3000  # characters of preview per message; escaped, it stays under 4096
 _WAITING = "letter_detail_awaited"  # chat_data key: True / False / absent (= not known yet)
 
@@ -61,12 +71,29 @@ class LetterScreens:
     async def on_button(self, kind: str, rest: str, context: Context, send: Sender,
                         user: UserRow) -> None:
         letter, _, field = rest.partition(":")
+        if kind == "Lm" or (kind == "Ls" and letter == SETTINGS):
+            if kind == "Ls" and await self.desk.pending(user) == Pending(SETTINGS, field):
+                await self.desk.skip(user, Pending(SETTINGS, field))
+            context.chat_data[_WAITING] = False
+            await send.outs([await self.my_details(user)])
+            return
+        if kind == "Lc":
+            if await self.desk.change_detail(user, rest):
+                context.chat_data[_WAITING] = True
+                await send.outs([self._ask_out(user, SETTINGS, rest)])
+            else:
+                await send.outs([await self.my_details(user)])
+            return
         if not self.desk.letter_exists(user, letter):
             await send.outs([r.Out(html.escape(t(user.language, "letter_gone")))]
                             + await self.menu(user))
             return
         if kind in ("Lp", "Ld"):
             await self._send_file(send, user, letter, "pdf" if kind == "Lp" else "docx")
+            return
+        if kind == "Lw":
+            await self.desk.choose_annex_words(user, letter, field == "1")
+            await send.outs(await self._preview(user, letter))
             return
         if kind == "Lr":
             await self.desk.forget_details(user, self.desk.fields(user, letter))
@@ -109,7 +136,24 @@ class LetterScreens:
                     self.again(user, pending)]
         saved = r.Out(html.escape(t(lang, "detail_saved",
                                     label=detail_label(pending.field, lang))))
+        if pending.letter == SETTINGS:
+            context.chat_data[_WAITING] = False
+            return [saved, await self.my_details(user)]
         return [saved] + await self._ask_or_show(context, user, pending.letter, following)
+
+    async def my_details(self, user: UserRow) -> r.Out:
+        """Settings' "my letter details": each detail given (or skipped), a button to change
+        it. The values are the user's own, shown only to them."""
+        lang = user.language
+        details = await self.desk.my_details(user)
+        if not details:
+            return r.Out(html.escape(t(lang, "details_none")))
+        lines = [t(lang, "details_list"), ""]
+        lines += [t(lang, "detail_value", label=detail_label(field, lang),
+                    value=value or t(lang, "detail_skipped")) for field, value in details]
+        rows = [[InlineKeyboardButton(t(lang, "b_change", label=detail_label(field, lang)),
+                                      callback_data=f"Lc:{field}")] for field, _ in details]
+        return r.Out(html.escape("\n".join(lines)), InlineKeyboardMarkup(rows))
 
     def again(self, user: UserRow, pending: Pending) -> r.Out:
         """The awaited detail's question once more (after something we could not use)."""
@@ -151,8 +195,19 @@ class LetterScreens:
         # split before escaping, with room to spare, so no cut falls inside an HTML entity
         outs += [r.Out(html.escape(part)) for part in split_message(preview.split("\n\n"),
                                                                      PREVIEW_PART)]
+        words = await self.desk.own_words(user, letter)
+        if words:  # she sees her own words before they go in, and chooses
+            included = (await self.desk.context(user, letter))["annex_words"]
+            note = t(lang, "words_in") if included else t(
+                lang, "words_out", words="\n".join(f"- {w}" for w in words))
+            outs += [r.Out(html.escape(part)) for part in split_message(note.split("\n\n"),
+                                                                         PREVIEW_PART)]
         buttons = [[InlineKeyboardButton(t(lang, "b_pdf"), callback_data=f"Lp:{letter}")],
                    [InlineKeyboardButton(t(lang, "b_docx"), callback_data=f"Ld:{letter}")]]
+        if words:
+            buttons.append([InlineKeyboardButton(
+                t(lang, "b_words_out" if included else "b_words_in"),
+                callback_data=f"Lw:{letter}:{0 if included else 1}")])
         if self.desk.fields(user, letter):
             buttons.append([InlineKeyboardButton(t(lang, "b_redo_details"),
                                                  callback_data=f"Lr:{letter}")])

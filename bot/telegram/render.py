@@ -117,7 +117,7 @@ def language_chooser(language: str | None) -> Out:
 def settings_menu(language: str | None, jurisdiction: str) -> Out:
     rows = tuple(((t(language, key), data),) for key, data in (
         ("s_language", "m:language"), ("s_jurisdiction", "m:where"),
-        ("s_export", "m:export"), ("s_delete", "m:delete")))
+        ("s_details", "Lm:"), ("s_export", "m:export"), ("s_delete", "m:delete")))
     text = t(language, "settings", lang_name=LANGUAGE_NAMES.get(language or "en", "English"),
              jurisdiction=html.escape(jurisdiction))
     return Out(text, keyboard(rows))

@@ -202,3 +202,43 @@ async def test_the_addressees_name_from_the_report_is_offered_and_used(
     context = await desk.context(user, "lender_complaint")
     assert context["addressee"]["name"] == "惠今金融信息服务有限公司"
     assert context["addressee"]["address"] == BLANK
+
+
+async def test_details_are_changed_from_settings_and_a_skip_is_not_asked_again(
+        desk: LetterDesk, cn_pack: Pack) -> None:
+    """Name, ID, address, phone, loan number: given once, used by every letter; a skipped one
+    is not asked for the next letter; "change my details" replaces one without a letter."""
+    from bot.letters.desk import SETTINGS
+
+    user = await user_with_report(desk, cn_pack)
+    field = await desk.next_detail(user, "regulator_complaint")
+    assert field == "full_name"
+    field = await desk.give(user, Pending("regulator_complaint", field), "王芳")
+    assert field == "id_number"
+    await desk.skip(user, Pending("regulator_complaint", "id_number"))
+    # the next letter asks neither the name nor the skipped ID number
+    assert await desk.next_detail(user, "police_report") not in ("full_name", "id_number")
+    assert ("full_name", "王芳") in await desk.my_details(user)
+    assert ("id_number", None) in await desk.my_details(user)
+    assert await desk.change_detail(user, "id_number")
+    assert await desk.pending(user) == Pending(SETTINGS, "id_number")
+    assert await desk.give(user, Pending(SETTINGS, "id_number"), "430102199203150021") is None
+    assert await desk.pending(user) is None
+    assert ("id_number", "430102199203150021") in await desk.my_details(user)
+    context = await desk.context(user, "police_report")
+    assert context["sender"]["id_number"] == "430102199203150021"
+    assert not await desk.change_detail(user, "not_a_detail")
+
+
+async def test_own_words_in_the_annex_only_as_she_chooses(desk: LetterDesk,
+                                                          cn_pack: Pack) -> None:
+    user = await user_with_report(desk, cn_pack)
+    assert await desk.own_words(user, "lender_complaint") == ["催收员说要上门"]
+    assert await desk.annex_words(user, "lender_complaint") is None
+    assert not (await desk.context(user, "lender_complaint"))["annex_words"]  # a lender
+    assert (await desk.context(user, "police_report"))["annex_words"]  # the police
+    await desk.choose_annex_words(user, "lender_complaint", True)
+    assert await desk.annex_words(user, "lender_complaint") is True
+    assert (await desk.context(user, "lender_complaint"))["annex_words"]
+    await desk.choose_annex_words(user, "police_report", False)
+    assert not (await desk.context(user, "police_report"))["annex_words"]
