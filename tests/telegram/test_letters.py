@@ -107,4 +107,9 @@ async def test_skipped_detail_is_a_blank_and_survives_a_restart(
     await chat.say("王五", "Welcome back")  # a finished report: what next, not a detail
     assert chat.mark() > at
     await chat.say("/letters", "Letters drafted from your reports")
-    assert not server.failed_calls, [(c.method, c.error) for c in server.failed_calls]
+    # the tap handled just before the SIGKILL may come again (its offset is confirmed only
+    # after it is handled, issue 10); Telegram refuses a second answer to it as too old,
+    # which the bot logs and skips: that is the only failure allowed
+    failed = [(c.method, c.error) for c in server.failed_calls
+              if not (c.method == "answerCallbackQuery" and "too old" in (c.error or ""))]
+    assert not failed, failed
