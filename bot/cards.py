@@ -31,7 +31,10 @@ HEDGES = ("据报道，", "据报道", "據報導，", "據報導", "Reportedly,
 """Secondary-source hedges: said once per message, not on every line."""
 SAFETY_WORDS = ("110", "911", "120", "danger", "危险", "危險", "safe", "安全")
 """A step naming one of these is a safety step: it goes before any legal one."""
-_SENTENCE = re.compile(r"(?<=[.!?。！？])[\s\u201d\u300d]*")
+_SENTENCE = re.compile(r"(?<=[。！？])[\u201d\u300d]*|(?<=[a-z0-9)\u201d\"][.!?])[\u201d\"]?\s+"
+                       r"(?=[A-Z\u201c\"(])")
+"""A sentence ends at 。！？, or at . ! ? after a small letter, a digit or a bracket and before a
+capital ("15 U.S.C. § 1692k" and "Art. 15" are not ends)."""
 
 
 def _plain(text: str) -> str:
@@ -48,7 +51,7 @@ def first_sentence(text: str, limit: int = STEP_CHARS) -> str:
     """The first sentence of a step (its gist), cut at a word boundary when still long."""
     text = " ".join(text.split())
     match = _SENTENCE.search(text)
-    head = text[:match.start()].strip() if match and match.start() > 0 else text
+    head = text[:match.end()].strip() if match and match.start() > 0 else text
     if len(head) <= limit:
         return head
     cut = head[:limit - 1]
@@ -75,19 +78,21 @@ def steps_now(result: Result, *, afraid: bool, safety_step: str = "") -> list[st
     return [first_sentence(step) for step in steps[:3]]
 
 
+_HEDGE = re.compile("|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)))
+
+
 def without_repeated_hedges(lines: list[str]) -> list[str]:
-    """The first line keeps a hedge ("据报道", "Reportedly"); later lines drop it."""
-    seen = False
-    kept = []
-    for line in lines:
-        for hedge in HEDGES:
-            if hedge in line:
-                if seen:
-                    line = line.replace(hedge, "", 1)
-                seen = True
-                break
-        kept.append(line)
-    return kept
+    """The first hedge ("据报道", "Reportedly") is kept; every later one, on the same line or
+    another, is dropped: said once, it covers what follows."""
+    seen = [False]
+
+    def once(match: re.Match[str]) -> str:
+        if seen[0]:
+            return ""
+        seen[0] = True
+        return match.group(0)
+
+    return [_HEDGE.sub(once, line) for line in lines]
 
 
 def law_sentence(result: Result, language: str, escape: Escape = _plain) -> str:
@@ -98,7 +103,8 @@ def law_sentence(result: Result, language: str, escape: Escape = _plain) -> str:
     law = ""
     if top.citations:
         c = top.citations[0]
-        law = f"{c.law} {c.article}".strip()
+        law = (f"{c.law}{c.article}" if language.startswith("zh") else
+               f"{c.law} {c.article}").strip()
     key = "card_law" if law else "card_law_plain"
     more = len(result.findings) - 1
     text = t(language, key, title=top.title, law=law)

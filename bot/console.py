@@ -12,6 +12,7 @@ from typing import TextIO
 
 from bot.console_diary import COMMANDS as DIARY_COMMANDS, ConsoleDiary
 from bot.console_letters import ConsoleLetters
+from bot.console_words import typed_words
 from bot.diary import view
 from bot.diary.book import DiaryBook
 from bot.formatting import result_sections
@@ -60,6 +61,10 @@ def regions(packs: dict[str, Pack]) -> list[tuple[str, str]]:
     return menu
 
 
+class Quit(Exception):
+    """/quit typed at a prompt: leave from wherever the console is."""
+
+
 class Console:
     def __init__(self, service: GuidanceService, *, stdin: TextIO = sys.stdin,
                  stdout: TextIO = sys.stdout, letters_dir: Path = Path("callshield-letters"),
@@ -69,6 +74,7 @@ class Console:
         self.stdin = stdin
         self.stdout = stdout
         self.question: Question | None = None
+        self.user: UserRow | None = None
         self.gate = SafetyGate(service)
         self.letters = ConsoleLetters(LetterDesk(service), letters_dir, self.say, self.read,
                                       self.guard)
@@ -76,33 +82,77 @@ class Console:
                                   self.guard)
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        """Output, in the console's words: "type" where Telegram says "tap" (console_words)."""
+        language = self.user.language if self.user is not None else None
+        self.stdout.write(typed_words(text, language) + "\n")
         self.stdout.flush()
 
-    def read(self, prompt: str = "> ") -> str | None:
-        self.stdout.write(prompt)
-        self.stdout.flush()
-        line = self.stdin.readline()
-        return None if line == "" else line.rstrip("\n")
+    def read(self, prompt: str = "> ", *, commands: bool = True) -> str | None:
+        """A line; at every prompt (a region, a letter detail, a diary question) /quit leaves,
+        /help lists the commands and /unsafe shows where to get help now, then asks again.
+        The interview's own prompt (``commands=False``) handles them itself."""
+        while True:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+            line = self.stdin.readline()
+            if line == "":
+                return None
+            line = line.rstrip("\n")
+            word = line.strip().casefold()
+            if not commands or word not in ("/quit", "/help", "/unsafe"):
+                return line
+            if word == "/quit":
+                raise Quit
+            if word == "/help":
+                self.help()
+            else:
+                self.unsafe()
+
+    def help(self) -> None:
+        self.say("Commands:")
+        for name, meaning in COMMANDS.items():
+            self.say(f"  {name:<10} {meaning}")
+
+    def unsafe(self) -> None:
+        """Where to get help now: the pack's safety text, or before a region the crisis lines
+        the gate knows for this user."""
+        user = self.user
+        if user is None:
+            return
+        pack = self.service.pack_for(user)
+        if pack is not None:
+            self.say("!! " + pack.text(pack.data.safety.unsafe, user.language or
+                                       pack.default_language))
+            self.service.crisis_shown(user, "menu")
+        else:
+            self.say("!! " + self.gate.talk(user, None))
 
     async def run(self, external_id: str, *, pack: str | None, language: str | None) -> int:
+        try:
+            return await self._run(external_id, pack=pack, language=language)
+        except Quit:
+            self.say("Saved. Goodbye. / 已保存，再见。")
+            return 0
+
+    async def _run(self, external_id: str, *, pack: str | None, language: str | None) -> int:
         user = await self.service.user(external_id, language=language)
+        self.user = user
         if language and user.language != language:
-            user = await self.service.set_language(user, language)
+            user = self.user = await self.service.set_language(user, language)
         if pack:
-            user = await self.service.set_jurisdiction(user, pack)
+            user = self.user = await self.service.set_jurisdiction(user, pack)
         while self.service.pack_for(user) is None:
             chosen = await self.choose_jurisdiction(user)
             if chosen is None:
                 return 0
-            user = await self.service.set_jurisdiction(user, chosen)
+            user = self.user = await self.service.set_jurisdiction(user, chosen)
         guide = self.service.pack_for(user)
         assert guide is not None
         self.say(f"CallShield — {guide.text(guide.data.pack.name, user.language or '')}")
         self.say("Type /help for commands. / 输入 /help 查看命令。")
         self.show((await self.service.handle(user, events.Start())).replies)
         while True:
-            line = self.read()
+            line = self.read(commands=False)
             if line is None or line.strip() == "/quit":
                 self.say("Saved. Goodbye. / 已保存，再见。")
                 return 0
@@ -138,7 +188,7 @@ class Console:
             if event is None:
                 continue
             turn = await self.service.handle(user, event)
-            user = await self.service.user(external_id)
+            user = self.user = await self.service.user(external_id)
             if any(isinstance(reply, Result) for reply in turn.replies):
                 preface = await self.gate.preface(user, turn.state)
                 if preface:
@@ -215,9 +265,7 @@ class Console:
             return events.SetLanguage(argument.strip())
         if command == "/rights":
             return events.Repeat()
-        self.say("Commands:")
-        for name, meaning in COMMANDS.items():
-            self.say(f"  {name:<10} {meaning}")
+        self.help()
         return None
 
     def answer_event(self, text: str) -> events.Event:

@@ -100,3 +100,72 @@ def test_a_story_is_confirmed_by_typing_and_zero_is_a_count(tmp_path: Path) -> N
     assert "How did they contact those people?" not in out  # the family call was unticked
     assert "What did they say?" in out
     assert "0 = " not in out and "? = I don't know" in out  # "0" is a number, "?" skips
+
+
+def region_chat(tmp_path: Path, lines: list[str],
+                level: str = "WARNING") -> subprocess.CompletedProcess[str]:
+    """The console without --pack: it asks the region first (the first question)."""
+    env = {**os.environ, "CALLSHIELD_DATABASE": str(tmp_path / "r.db"),
+           "CALLSHIELD_LOG_LEVEL": level}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--lang", "en"],
+                          input="\n".join(lines) + "\n", capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+
+
+def test_help_unsafe_and_quit_work_at_the_first_question(tmp_path: Path) -> None:
+    done = region_chat(tmp_path, ["/help", "/unsafe", "/quit"])
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Where is the lender?" in out
+    assert "/restart" in out and "/letters" in out  # /help: the commands
+    assert "988" in out or "110" in out or "12356" in out  # /unsafe: crisis lines, at once
+    assert out.rstrip().endswith("Saved. Goodbye. / 已保存，再见。")  # /quit: left at once
+    assert "Please type a number" not in out  # no command was taken as a wrong answer
+
+
+def test_help_unsafe_and_quit_work_at_a_letter_detail(tmp_path: Path) -> None:
+    out_dir = tmp_path / "letters"
+    done = chat(tmp_path, [*INTERVIEW, "/letter 1", "/help", "/unsafe", "/quit"], "--lang",
+                "en", "--letters-dir", str(out_dir))
+    assert done.returncode == 0, done.stderr
+    detail = done.stdout.rsplit("Full name", 1)[-1]
+    assert "/restart" in detail  # the commands
+    assert "If you are in danger now, call the police." in detail  # the demo pack's text
+    assert done.stdout.rstrip().endswith("Saved. Goodbye. / 已保存，再见。")
+    assert not out_dir.exists() or not list(out_dir.iterdir())  # no letter: /help was no name
+
+
+def test_the_console_says_type_where_telegram_says_tap(tmp_path: Path) -> None:
+    done = chat(tmp_path, ["/quit"], "--lang", "en")
+    assert done.returncode == 0
+    for line in done.stdout.splitlines():
+        assert " tap " not in f" {line.lower()} ", line
+    story = ROOT / "tests" / "fixtures" / "story"
+    env = {**os.environ, "CALLSHIELD_DATABASE": str(tmp_path / "s.db"),
+           "CALLSHIELD_LOG_LEVEL": "WARNING"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    told = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--pack", str(story),
+                           "--lang", "en"], input="/quit\n", capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+    assert "tap" not in told.stdout.lower().replace("(“", "")
+
+
+def test_logs_go_to_stderr_never_into_the_chat(tmp_path: Path) -> None:
+    done = region_chat(tmp_path, ["1", "/quit"], level="INFO")
+    assert done.returncode == 0, done.stderr
+    assert " INFO " in done.stderr  # the log is there, on stderr
+    for line in done.stdout.splitlines():
+        assert " INFO " not in line and " WARNING " not in line, line
+
+
+def test_tap_phrases_become_what_to_type() -> None:
+    from bot.console_words import typed_words
+    assert typed_words("Please type the name, or tap \u201cI don't know\u201d.") == \
+        "Please type the name, or type ? (\u201cI don't know\u201d)."
+    assert typed_words("Please tap one of the buttons.") == \
+        "Please type the number of one of the choices."
+    assert typed_words("请点选一个按钮，或点\u201c我不知道\u201d。") == \
+        "请输入一个选项的编号，或输入 ? (\u201c我不知道\u201d)。"
+    assert typed_words("然後點「完成」。") == "然後輸入 ok (「完成」)。"
+    assert typed_words("他们昨晚10点打来") == "他们昨晚10点打来"  # a time, not a tap
