@@ -214,6 +214,7 @@ class SQLiteStore(ReleaseMethods, EventMethods, DiaryMethods):
             self._cache.put_conversation(user_id, row)
             if update is not None:
                 self._updates.ledger.settle(*update)
+                self._updates.stored_with_state(*update)
 
         if self._gate.in_transaction():
             await self._gate.execute(sql, params, user_id=user_id)

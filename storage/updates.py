@@ -44,6 +44,16 @@ class UpdateIds:
         """False (PostgreSQL, several workers): ``claim`` only asks whether the id is stored;
         it is stored with the state it produced, or by ``finish``, under the chat's lock."""
         self.ledger = UpdateLedger()
+        self._stored: set[tuple[str, int]] = set()
+        """Without the ledger: ids this process stored with a state (``stored_with_state``),
+        so ``finish`` need not store them again; forgotten by ``finish``."""
+
+    def stored_with_state(self, channel: str, update_id: int) -> None:
+        """The id was committed with the state it produced (see ``finish``)."""
+        if not self._record_on_claim:
+            if len(self._stored) > 10_000:  # an update whose finish never came: no leak
+                self._stored.clear()
+            self._stored.add((channel, update_id))
 
     async def claim(self, channel: str, update_id: int) -> bool:
         if not self._record_on_claim:
@@ -64,6 +74,9 @@ class UpdateIds:
 
     async def finish(self, channel: str, update_id: int) -> None:
         if not self._record_on_claim:
+            if (channel, update_id) in self._stored:  # its state's save carried the id
+                self._stored.discard((channel, update_id))
+                return
             await self._writer.write(RECORD_ONE, (channel, update_id, utc_now()))
             return
         if self.ledger.pending(channel, update_id):

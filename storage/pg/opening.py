@@ -61,12 +61,19 @@ def lock_pool_size(env: dict[str, str] | None = None) -> int:
     return DEFAULT_LOCKS
 
 
+async def _keep(conn: asyncpg.Connection) -> None:
+    """No reset when a connection goes back to the pool: asyncpg's default costs a round trip
+    per use, and the store leaves nothing behind on a connection (every transaction is closed
+    by its block; no SET, LISTEN or temporary table; a chat lock is released by its block, and
+    a connection whose unlock failed is terminated instead of returned)."""
+
+
 async def connect_pool(url: str, *, size: int | None = None) -> asyncpg.Pool:
     """A pool of connections to ``url``; StorageUnavailable (why, and how to fix) if not."""
     size = size if size is not None else pool_size()
     try:
         return await asyncpg.create_pool(url, min_size=1, max_size=size, timeout=10,
-                                         command_timeout=60)
+                                         command_timeout=60, reset=_keep)
     except ERRORS as exc:
         error = translate(exc)
         raise StorageUnavailable(f"Cannot connect to the PostgreSQL database {redacted(url)}: "
@@ -111,7 +118,7 @@ async def open_postgres_store(url: str, *, keys: KeyConfig | None = None,
         await pool.close()
         raise
     store = PostgresStore(pool, sealer=Sealer(keyring), retention=retention,
-                          lock_pool=lock_pool)
+                          lock_pool=lock_pool, url=url)
     try:
         await store.purge_expired()
     except StorageError as error:

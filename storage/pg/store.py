@@ -78,10 +78,12 @@ class PostgresStore(SQLiteStore):
 
     def __init__(self, pool: asyncpg.Pool, *, sealer: Sealer,
                  retention: Retention | None = None,
-                 lock_pool: asyncpg.Pool | None = None) -> None:  # noqa: D107
+                 lock_pool: asyncpg.Pool | None = None,
+                 url: str | None = None) -> None:  # noqa: D107
         # SQLiteStore.__init__ builds the one-connection gate; the parts are set here instead.
         gate = PgGate(pool)
         self._pool = pool
+        self._url = url
         self._leading: list[asyncpg.Connection] = []
         self._lock_pool: asyncpg.Pool | None = lock_pool if lock_pool is not None else pool
         """Connections that hold chat locks; a pool of their own, so chats waiting for a lock
@@ -116,7 +118,11 @@ class PostgresStore(SQLiteStore):
                 try:
                     yield
                 finally:
-                    await raw.execute("SELECT pg_advisory_unlock($1)", lock)
+                    try:
+                        await raw.execute("SELECT pg_advisory_unlock($1)", lock)
+                    except BaseException:
+                        raw.terminate()  # never back to the pool still holding the lock
+                        raise
         except ERRORS as exc:
             raise translate(exc) from exc
 
@@ -131,21 +137,34 @@ class PostgresStore(SQLiteStore):
         while True:
             if self._lock_pool is None:
                 raise StorageError("The store is closed.", cause=Cause.CLOSED)
-            raw = await self._lock_pool.acquire()
-            if await raw.fetchval("SELECT pg_try_advisory_lock($1)", key):
-                self._leading.append(raw)
-                return
-            await self._lock_pool.release(raw)
+            try:  # a connection of its own, kept while this process holds the role
+                raw = await asyncpg.connect(self._url) if self._url else \
+                    await self._lock_pool.acquire()
+                if await raw.fetchval("SELECT pg_try_advisory_lock($1)", key):
+                    self._leading.append(raw)
+                    return
+                await self._drop(raw)
+            except ERRORS as exc:
+                raise translate(exc) from exc
             if not told and standing_by is not None:
                 standing_by()
                 told = True
             await asyncio.sleep(every_s)
 
+    async def _drop(self, raw: asyncpg.Connection) -> None:
+        """Close a role's connection (its session locks end with it)."""
+        if self._url:
+            await raw.close()
+        else:
+            raw.terminate()
+            if self._lock_pool is not None:
+                await self._lock_pool.release(raw)
+
     async def close(self) -> None:
         """Release the roles held, then close both pools (idempotent)."""
         for raw in self._leading:
             with contextlib.suppress(*ERRORS):
-                await self._lock_pool.release(raw)
+                await self._drop(raw)
         self._leading.clear()
         lock_pool, self._lock_pool = self._lock_pool, None
         await super().close()
