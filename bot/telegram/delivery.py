@@ -131,10 +131,15 @@ async def acknowledge(app: Application, channel: Channel) -> int:
         logger.error("could not look for unacknowledged answers: cause=%s", error.cause.value)
         return 0
     told = 0
+    chat_lock = getattr(store, "chat_lock", None)  # several workers (PostgreSQL)
     for user_id, external_id in pending:
         if not external_id.lstrip("-").isdigit():
             continue
         chat_id = int(external_id)
+        if chat_lock is not None:  # another worker may be answering this chat right now
+            told += await _acknowledge_locked(app, channel, chat_lock, user_id, chat_id,
+                                              external_id)
+            continue
         context: CallbackContext[Any, Any, Any, Any] = CallbackContext(
             app, chat_id=chat_id, user_id=chat_id)
         shown = begin()
@@ -155,3 +160,29 @@ async def acknowledge(app: Application, channel: Channel) -> int:
         logger.info("acknowledged %d of %d saved answers whose reply was not sent", told,
                     len(pending))
     return told
+
+
+async def _acknowledge_locked(app: Application, channel: Channel, chat_lock: Any,
+                              user_id: int, chat_id: int, external_id: str) -> int:
+    """The same, under the chat's lock across workers, and only if the state is still
+    unshown once the lock is held (the worker that was answering may have shown it)."""
+    store = channel.service.store
+    try:
+        async with chat_lock(channel.service.channel, chat_id):
+            row = await store.load_conversation(user_id)
+            if row is None or row.shown_at is not None:
+                return 0
+            context: CallbackContext[Any, Any, Any, Any] = CallbackContext(
+                app, chat_id=chat_id, user_id=chat_id)
+            shown = begin()
+            try:
+                user = await channel.service.user(external_id)
+                await channel.acknowledge(context, chat_id, user)
+                await finish(store, shown)
+            finally:
+                _SHOWN.set(None)
+        return 1
+    except Exception as error:  # noqa: BLE001 - one chat's failure must not stop the start
+        logger.warning("chat %s: could not acknowledge the last answer (%s)", chat_id,
+                       type(error).__name__)
+        return 0

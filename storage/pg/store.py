@@ -162,6 +162,9 @@ class PostgresStore(SQLiteStore):
 
     async def close(self) -> None:
         """Release the roles held, then close both pools (idempotent)."""
+        if self._pg_gate.in_transaction():
+            raise StorageError("close() was called inside store.transaction(); "
+                               "close the store after the 'async with' block ends.")
         for raw in self._leading:
             with contextlib.suppress(*ERRORS):
                 await self._drop(raw)

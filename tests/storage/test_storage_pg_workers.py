@@ -81,3 +81,20 @@ async def test_a_duplicate_delivery_stores_its_state_once(tmp_path: Path) -> Non
         finally:
             await one.close()
             await two.close()
+
+
+async def test_a_task_started_inside_a_transaction_does_not_join_it(tmp_path: Path) -> None:
+    """PostgreSQL's version of the SQLite test of the same name: the child inherits the
+    ContextVar but is not the owner, so it runs on a connection of its own (it does not wait:
+    there is no single connection to wait for) and does not see the uncommitted row."""
+    with fresh_schema() as schema:
+        store = await open_store(url_for(schema), keys=KeyConfig(key_file=tmp_path / "k"))
+        try:
+            a = await store.get_or_create_user("telegram", "a")
+            async with store.transaction():
+                await store.save_conversation(a.id, "{}", "p", "1")
+                seen = await asyncio.create_task(store.load_conversation(a.id))
+                assert seen is None  # not committed yet, and not its transaction
+            assert await store.load_conversation(a.id) is not None
+        finally:
+            await store.close()

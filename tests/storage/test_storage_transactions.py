@@ -93,6 +93,7 @@ async def test_other_tasks_never_join_a_transaction(store: SQLiteStore) -> None:
     assert await store.load_conversation(b.id) is not None
 
 
+@pytest.mark.sqlite_only  # one shared connection; PostgreSQL gives the child its own
 async def test_task_started_inside_transaction_waits_for_it(store: SQLiteStore, count) -> None:
     """A child task inherits the ContextVar but is not the owner, so it waits."""
     a = await store.get_or_create_user("telegram", "a")
