@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from flows.quantity import CN_CHARS, COUNTLESS, EN_WORD, AtLeast, Count, fold_number_text, \
-    number_value
+    lower, number_value
 
 # Words that only give a lower bound, in the order they are tried (longest first matters).
 VAGUE: list[tuple[tuple[str, ...], int]] = [
@@ -54,12 +54,14 @@ _FIND = re.compile(
     rf"(?:(?P<more>{MORE})\s*)?(?:(?:{APPROX})\s*)?"
     rf"(?P<num>{_NUM})\s*(?P<plus>\+|多|几|幾|来|來|余|餘|or more)?\s*"
     rf"(?:(?P<unit_zh>{UNITS_ZH})|(?:(?:of )?(?P<unit_en>{UNITS_EN})\b))")
-_NUMBERISH = frozenset("0123456789.,+ -abcdefghijklmnopqrstuvwxyz'" + CN_CHARS +
+_NUMBERISH = frozenset("0123456789.,+ -–~到至abcdefghijklmnopqrstuvwxyz'" + CN_CHARS +
                        "多几幾来來余餘超过過至少不于於起码碼大概约約差将將近接估计計左右")
 """Characters a count written before its unit can be made of."""
 _ANCHOR = re.compile("(?=(" + "|".join(re.escape(w) for w in sorted(ANCHOR_WORDS, key=len,
                                                                       reverse=True)) + "))")
-_BEFORE = re.compile(rf"(?:(?P<more>{MORE})\s*)?(?:(?:{APPROX})\s*)?(?P<num>{_NUM})\s*"
+_RANGE_LOW = r"(?:(?P<low>\d{1,4})\s*(?:or|to|-|–|~|到|至)\s*)?"
+"""The low end of a range said before the number: "3 or 4 times", "5-6 calls", "3到5次"."""
+_BEFORE = re.compile(rf"(?:(?P<more>{MORE})\s*)?(?:(?:{APPROX})\s*)?{_RANGE_LOW}(?P<num>{_NUM})\s*"
                      rf"(?P<plus>\+|多|几|幾|来|來|余|餘|or more)?\s*(?:of )?\Z")
 _FILLER = re.compile(rf"(?:{APPROX})(?=\s|\d|$|[{CN_CHARS}])|今天|今日|\btoday\b|一共|总共|總共|"
                      rf"\bin total\b|\btotal\b|了|吧|啊|大概|(?:{UNITS_ZH})|"
@@ -144,6 +146,8 @@ def find_counts(folded: str, anchors: list[tuple[int, int]] | None = None
         if match is None:
             continue
         value = _from_parts(match["num"].strip(), match["plus"], match["more"])
+        if value is not None and match["low"] and int(match["low"]) < (lower(value) or 0):
+            value = AtLeast(int(match["low"]))  # "3 or 4 times": at least 3
         if value is not None:
             found[match.start()] = (match.start(), end, value)
             taken.append((match.start(), end))

@@ -15,6 +15,7 @@ from typing import Any
 from flows import events as ev
 from flows import render, story
 from flows.answers import Invalid, parse_answer
+from flows.kindness import kind_line
 from flows.choices import clear, option_ids, spotted_options, tally_pick, tally_typed, \
     tally_value, toggle
 from flows.facts import add_fact, collect
@@ -191,9 +192,8 @@ def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
         if node.kind == "info":
             replies.append(Message(render.text_for(pack, state, node.text, facts)))
         elif (compiled.ask_if is not None and not compiled.ask_if(facts)) or (
-                node.ask == "needed" and node_id not in state.answers and not needed(
-                    compiled.fact or "", facts, unknown_ahead(pack.ahead[node_id], facts),
-                    pack.rules3)):
+                node.ask == "needed" and node_id not in state.answers and not _needed(
+                    pack, state, path, node_id, facts)):
             path.pop()
         elif node_id in state.answers:
             add_fact(pack, facts, node_id, state.answers[node_id])
@@ -208,6 +208,20 @@ def _continue(pack: Pack, state: State, path: list[str], facts: dict[str, Any],
     state = with_zone(pack, state, path=path, status="done" if node.kind == "end" else "active")
     step = _show(pack, state, replies, facts)
     return Step(step.state, step.replies, completed=node.kind == "end" and not was_done)
+
+
+def _needed(pack: Pack, state: State, path: list[str], node_id: str,
+            facts: dict[str, Any]) -> bool:
+    """Whether an ``ask: needed`` question is still needed. What the story already answered
+    for questions further on counts as known here, so "3 calls a day" from the story settles
+    a rule before "how many calls in 7 days?" is reached."""
+    told: dict[str, Any] = {}
+    for told_id, origin in state.origins.items():
+        if origin == "story" and told_id not in path and told_id in state.answers:
+            add_fact(pack, told, told_id, state.answers[told_id])
+    view = {**told, **facts} if told else facts
+    return needed(pack.nodes[node_id].fact or "", view,
+                  unknown_ahead(pack.ahead[node_id], view), pack.rules3)
 
 
 def _next(pack: Pack, node_id: str, facts: dict[str, Any]) -> str:
@@ -306,4 +320,9 @@ def _safety(pack: Pack, state: State, text: str) -> tuple[list[Reply], bool]:
         if hit is not None:
             trigger = next(t for t in pack.data.safety.triggers if t.id == hit)
             replies.append(Message(pack.text(trigger.text, state.language), "safety"))
+    if not verdict and pack.kind_words:
+        kind = kind_line(pack, normalise(text))
+        if kind is not None:
+            replies.append(Message(pack.text(pack.data.kindness[kind].text, state.language)))
     return replies, verdict.self_harm
+

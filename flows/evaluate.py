@@ -104,6 +104,9 @@ def same(kind: str, proposed: Any, expected: Any) -> bool:
 
 def _now(pack: Pack, narrative: dict[str, Any]) -> dt.datetime:
     raw = narrative.get("now") or DEFAULT_NOW
+    if not narrative.get("now") and narrative.get("story_date"):  # the day it was told, at noon
+        raw = dt.datetime.combine(dt.date.fromisoformat(str(narrative["story_date"])),
+                                  dt.time(12))
     moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
     return moment if moment.tzinfo else moment.replace(tzinfo=zoneinfo.ZoneInfo(pack.timezone))
 

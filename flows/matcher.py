@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ _CUTS = {**{c: 2 for c in ".!?。！？\n"}, **{c: 1 for c in ",，;；:：、"}
 """Marks that end a sentence (2) or a clause (1); "." and "," between digits do not."""
 _WHITE = str.maketrans({"\t": " ", "\r": "\n", "\f": " ", "\v": " ", "\u3000": " "})
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_SOFT_BREAK = re.compile(r"(?<=[a-z0-9,;'\"”’)*])[ ]*\n(?=[ ]*[a-z0-9(\"'“‘$])")
+"""A single line break between Latin words is a wrapped line, not the end of a sentence."""
 
 Step = int | str
 """A set id, or "gap" / "ending" / "name"."""
@@ -90,6 +93,8 @@ class Scan:
             self._offsets = offsets + [len(text)]
         if "\t" in folded or "\r" in folded or "\f" in folded or "\v" in folded:
             folded = folded.translate(_WHITE)
+        if "\n" in folded:  # a line wrapped inside a Latin sentence goes on ("(not a\ncollection")
+            folded = _SOFT_BREAK.sub(" ", folded)
         self.folded = folded
         self.found: dict[int, list[tuple[int, int]]] = {}
         self._cache: dict[Program, list[tuple[int, int, tuple[int, int] | None]]] = {}

@@ -73,6 +73,8 @@ class Pack:
     """Crisis recognition: the shared lexicon plus the pack's ``safety.lexicon``."""
     notice_words: tuple[tuple[str, str], ...] = ()
     """(trigger id, normalised word) of the pack's own ``safety.triggers`` (e.g. a scam)."""
+    kind_words: tuple[tuple[int, str], ...] = ()
+    """(index in ``kindness``, normalised word): words after which a kind line is shown."""
     advice_when: dict[str, Predicate] = field(default_factory=dict)
     unknown_texts: dict[str, Mapping[str, str]] = field(default_factory=dict)
     """Fact name -> how it reads in texts when unknown (a node's ``unknown:``)."""
@@ -188,6 +190,12 @@ def compile_pack(data: PackData, folder: Path | None = None) -> Pack:
         (trigger.id, normalise_term(word))
         for trigger in data.safety.triggers
         for words in trigger.words.values()
+        for word in words
+    )
+    pack.kind_words = tuple(
+        (index, normalise_term(word))
+        for index, item in enumerate(data.kindness)
+        for words in item.words.values()
         for word in words
     )
     pack.safety, _ = safety_data().for_pack(data.safety.lexicon)

@@ -351,6 +351,16 @@ class Cue(Strict):
     words: dict[Language, list[Annotated[str, Field(min_length=1)]]]
 
 
+class Kindness(Strict):
+    """One short line of acknowledgement shown before the next question when a typed answer or
+    the story says the person is afraid, ashamed or desperate (issue 14). Crisis comes first:
+    nothing here is shown when the crisis check answered (flows/safety)."""
+
+    id: Id
+    words: dict[Language, list[Annotated[str, Field(min_length=1)]]]
+    text: Text
+
+
 class SafetyTrigger(Strict):
     id: Id
     words: dict[Language, list[Annotated[str, Field(min_length=1)]]]
@@ -424,9 +434,10 @@ class PackData(Strict):
     safety: Safety
     incident: dict[IncidentField, Id] = {}
     spotter: Spotter | None = None
+    kindness: list[Kindness] = []
 
 
 SECTIONS_ONCE = ("pack", "safety", "incident", "spotter")
 SECTIONS_MAPPING = ("ui", "conditions", "nodes", "citations", "advice", "channels", "letters", "cues")
-SECTIONS_LIST = ("rules",)
+SECTIONS_LIST = ("rules", "kindness")
 ALL_SECTIONS = SECTIONS_ONCE + SECTIONS_MAPPING + SECTIONS_LIST

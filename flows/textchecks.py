@@ -81,6 +81,8 @@ def texts(c: TextChecker) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
     yield ("safety", "unsafe"), data.safety.unsafe
     for index, trigger in enumerate(data.safety.triggers):
         yield ("safety", "triggers", index, "text"), trigger.text
+    for index, item in enumerate(data.kindness):
+        yield ("kindness", index, "text"), item.text
 
 
 def check_languages(c: TextChecker) -> None:

@@ -25,6 +25,13 @@ def test_not_counts(text: str) -> None:
     assert parse_count(text) is None
 
 
+def test_a_range_in_a_story_is_its_low_end() -> None:
+    text = "they call me 3 or 4 times a day, sometimes 5-6 calls, 打了3到5次. 4 times."
+    found = [(text[s:e], v) for s, e, v in find_counts(text)]
+    assert found == [("3 or 4 times", AtLeast(3)), ("5-6 calls", AtLeast(5)),
+                     ("3到5次", AtLeast(3)), ("4 times", 4)]
+
+
 def test_countless_is_never_one() -> None:
     for words in ("数不清", "too many to count", "countless", "不计其数", "lost count"):
         value = parse_count(words)

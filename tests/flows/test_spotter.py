@@ -113,3 +113,16 @@ def test_long_pasted_chats_with_odd_characters() -> None:
     assert set(result["said"]) >= {"insults", "expose"}
     odd = "Straße ﬁnance called my mother 3 times."  # folding changes lengths
     assert words(odd)[("others", "{'family': 3}")].endswith("3 times")
+
+
+def test_a_wrapped_line_does_not_end_the_sentence() -> None:
+    """Pasted or wrapped English text breaks lines inside sentences: the clause (and so a
+    negation or a speaker) carries on; a line after a full stop, or Chinese lines, still cut."""
+    from flows.matcher import Lexicon, Scan
+    lexicon = Lexicon()
+    lexicon.finish()
+    wrapped = Scan("the lender (not a\ncollection agency) calls. Then\nThey called", lexicon)
+    assert wrapped.clause_of(wrapped.folded.index("collection"))[0] == 0
+    assert wrapped.folded.index("collection") == wrapped.text.index("collection")
+    chinese = Scan("他们打电话\n没有威胁我", lexicon)
+    assert chinese.clause_of(chinese.folded.index("没有"))[0] > 0

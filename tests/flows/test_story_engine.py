@@ -177,3 +177,59 @@ def test_a_plain_number_question_never_stores_foreign_money() -> None:
     for text in ("NT$20萬", "US$500", "3000 HKD", "两万港币"):
         assert isinstance(parse_answer(node, {}, text, NOW), Invalid), text
     assert parse_answer(node, {}, "5次", NOW) == 5
+
+
+
+LATER_NODES = """\
+story:
+  kind: story
+  text: What happened?
+  help: Fewer questions afterwards.
+  reprompt: Please tell me, or tap Skip.
+  next: week
+week:
+  kind: number
+  ask: needed
+  summary: Calls in 7 days
+  text: How many calls in 7 days?
+  help: Counts matter.
+  reprompt: A number, please.
+  next: daily
+daily:
+  kind: number
+  ask: needed
+  summary: Calls a day
+  text: How many calls on a usual day?
+  help: Counts matter.
+  reprompt: A number, please.
+  next: done
+done:
+  kind: end
+  text: Thank you.
+"""
+LATER_EXTRA = """\
+spotter:
+  spots:
+    daily:
+      node: daily
+      take: count
+      patterns: {en: ["a day"]}
+rules:
+  - id: often
+    when: {any: [{fact: week, gt: 7}, {fact: daily, gte: 2}]}
+    severity: medium
+    title: Often
+    explanation: Often.
+"""
+
+
+def test_what_the_story_told_further_on_settles_a_question_asked_earlier(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"3 times a day" answers a later question; the one before it, asked only while a rule
+    needs it, is then not asked: the rule is already settled by what the story told."""
+    from tests.flows.packkit import clean_pack, run
+    pack = clean_pack(tmp_path, LATER_NODES, start="story", extra=LATER_EXTRA)
+    told = run(pack, NOW, events.Say("They call me 3 times a day."), events.Done("story"))
+    assert told.state.status == "done" and "week" not in told.state.path
+    assert told.state.answers["daily"] == 3
+    vague = run(pack, NOW, events.Say("They call me 1 time a day."), events.Done("story"))
+    assert ask(vague).node == "week"  # one a day settles nothing: asked
