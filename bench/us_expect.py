@@ -42,6 +42,13 @@ HOW = {"call": "call", "voicemail": "voicemail", "sms": "text", "wechat": "text"
        "visit": "visit"}
 STATE_RULE = {"CA": "ca_rosenthal", "TX": "tx_dca", "FL": "fl_ccpa", "NY": "ny_gbl",
               "NC": "nc_dca", "MA": "ma_creditor_rules", "WA": "wa_call_limit"}
+# Where the story states something its fact sheet leaves out (the sheets keep the legal minimum),
+# the story's words are added here, each with the words that say it.
+STORY_ALSO: dict[str, dict[str, Any]] = {
+    "en-008": {"contacts_today": 5},      # "One day last week it was 5 calls to me in one day"
+    "en-032": {"notice": "no"},           # "I've never gotten anything in writing"
+    "en-040": {"contacts_week": 48},      # "48 from another company in about a week in March"
+}
 ORDER = ["said", "did", "contacts_week", "calls_per_day", "contacts_today", "stop_request",
          "called_after_stop", "contacted_after_stop", "others_who", "others_how",
          "others_told_debt", "caller_type", "purpose", "debt_mine", "notice",
@@ -100,6 +107,9 @@ def draft(data: dict[str, Any]) -> dict[str, Any]:
         mine = "paid"
     elif status == "amount_disputed":
         mine = "wrong_amount"
+    if mine == "not_mine" and "fdcpa_third_party_contact" in issues and not [
+            t for t in facts.get("third_parties", []) if t["who"] != "debtor"]:
+        mine = "someone_else"  # called as a third party: the wrong person ("a guy with my name")
     if mine:
         story["debt_mine"] = mine
     elif status in ("owed", "current"):
@@ -118,9 +128,8 @@ def draft(data: dict[str, Any]) -> dict[str, Any]:
     if facts.get("night_contact"):
         did.append("night")
     stop = facts.get("told_to_stop") or {}
-    if facts.get("contact_at_work") and "work" in (stop.get("what") or []) and \
-            facts.get("contact_after_stop"):
-        did.append("at_work")
+    if facts.get("contact_at_work") and "work" in (stop.get("what") or []):
+        did.append("at_work")  # told not to call at work
     if "fdcpa_identity_not_disclosed" in issues:
         did.append("anonymous")
     if facts.get("visited"):
@@ -181,13 +190,14 @@ def draft(data: dict[str, Any]) -> dict[str, Any]:
         answers["judgment"] = "yes" if facts.get("judgment") else "no"
         answers["debt_kind"] = "other_debt"
         answers["benefits"] = "yes" if facts.get("exempt_income") else "no"
-    last = facts.get("last_contact") or {}
+    last = facts.get("last_contact") or facts.get("first_contact") or {}  # the dated contact
     if last.get("date"):
         story["contact_time"] = str(last["date"]) + (f"T{last['time']}:00" if last.get("time")
                                                      else "")
     amount = facts.get("amount")
     if amount and amount.get("currency") == "USD":
         story["amount"] = {"amount": amount["value"], "currency": "USD"}
+    story.update(STORY_ALSO.get(str(data.get("id")), {}))
     known = {**answers, **story}
     return {"story_answers": {k: story[k] for k in ORDER if k in story},
             "answers": {k: v for k, v in answers.items() if k not in story},

@@ -104,10 +104,15 @@ def find_amounts(folded: str, home: str, anchors: list[tuple[int, int]] | None =
         anchors = [m.span(1) for m in _ANCHOR.finditer(folded)]
     found: dict[int, tuple[int, int, Money]] = {}
     for low, high in anchors:
-        for match in AMOUNT.finditer(folded, max(0, low - 24), min(len(folded), high + 24)):
+        position, stop = max(0, low - 24), min(len(folded), high + 24)
+        while (match := AMOUNT.search(folded, position, stop)) is not None:
+            position = max(match.end(), match.start() + 1)
+            if match["num"].strip() in ("a", "an", "and"):  # "an $83 bill": the article is
+                position = match.start() + len(match["num"])  # no number; read on after it
+                continue
             if not (match.start() <= low and high <= match.end()) or match.start() in found:
                 continue
-            if not match["num"].strip() or match["num"].strip() in ("a", "an", "and"):
+            if not match["num"].strip():
                 continue
             if match.start() > 0 and folded[match.start() - 1] in "几幾数數好":
                 continue  # 几千块: some thousands, no amount to propose

@@ -25,6 +25,11 @@ def test_not_counts(text: str) -> None:
     assert parse_count(text) is None
 
 
+def test_an_article_before_a_currency_sign_is_no_amount() -> None:
+    found = find_amounts("they are after me for an $83 credit card balance, a $1,200 bill", "USD")
+    assert [(m.amount, m.currency) for _, _, m in found] == [(83, "USD"), (1200, "USD")]
+
+
 def test_a_range_in_a_story_is_its_low_end() -> None:
     text = "they call me 3 or 4 times a day, sometimes 5-6 calls, 打了3到5次. 4 times."
     found = [(text[s:e], v) for s, e, v in find_counts(text)]
