@@ -91,7 +91,11 @@ async def test_restart_after_sigkill_continues(server: FakeBotApi,
     with closing(sqlite3.connect(database)) as raw, raw:  # an id from long ago
         raw.execute("INSERT INTO processed_updates VALUES ('telegram', 1, "
                     "'2020-01-01T00:00:00+00:00')")
-    make_bot()
+    bot = make_bot()
+    # the kill may land before the bot noted that the question was shown; then it asks again
+    # at start (issue 10), and a person answers the question on screen once the bot is back
+    await until(lambda: bot.output().count("Application started") == 2, 40,
+                "the bot to serve again")
     await chat.say("Huijin", "When did they contact you?", timeout=20)
     with closing(sqlite3.connect(database)) as raw:  # forgotten at start-up
         assert raw.execute("SELECT COUNT(*) FROM processed_updates WHERE update_id = 1"
