@@ -332,7 +332,8 @@ def render(block: dict[str, Any]) -> str:
 
 def update(path: Path, check: bool) -> bool:
     text = path.read_text(encoding="utf-8")
-    narrative = yaml.safe_load(text)
+    body = re.split(r"\n# expect: written by bench/expect_cn.py.*", text, flags=re.S)[0]
+    narrative = yaml.safe_load(body)
     if narrative.get("region") != "cn":
         return False
     block = {"expect": {"cn": cn_expect(narrative)}}
@@ -341,7 +342,6 @@ def update(path: Path, check: bool) -> bool:
         block["now"] = now
     rendered = "# expect: written by bench/expect_cn.py from the facts and issues above\n" + \
         render(block)
-    body = re.split(r"\n# expect: written by bench/expect_cn.py.*", text, flags=re.S)[0]
     new = body.rstrip("\n") + "\n" + rendered
     if new == text:
         return False
