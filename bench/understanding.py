@@ -69,6 +69,8 @@ def report(pack_id: str, outcomes: list[Outcome]) -> dict[str, float | None]:
     for o in outcomes:
         if VERBOSE and (o.wrong or o.missed):
             print(f"  {o.id}: wrong {o.wrong} missed {o.missed}")
+        if o.held:
+            print(f"  ~ {o.id}: the crisis response held the story; played on without it")
         if o.problem or not o.finished:
             print(f"  ! {o.id}: {o.problem or 'did not finish'}")
         missing = set(o.expected_findings) - set(o.found_findings)

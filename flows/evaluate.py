@@ -48,6 +48,8 @@ class Outcome:
     found_findings: list[str] = field(default_factory=list)
     questions_after: int = 0
     finished: bool = False
+    held: bool = False
+    """The crisis response held the story; the person went on without it."""
     problem: str = ""
 
 
@@ -133,6 +135,13 @@ def evaluate(pack: Pack, narrative: dict[str, Any], max_steps: int = 200) -> Out
         if question.kind == "story" and not told:
             told = True
             step = advance(pack, step.state, ev.Say(str(narrative["story"])), now=now)
+            if not any(isinstance(r, Question) for r in step.replies):
+                # The crisis response held the story (it tells of a suicide, say): the person
+                # carries on by skipping it, and everything it held counts as missed.
+                outcome.held = True
+                step = advance(pack, step.state, ev.DontKnow(question.node), now=now)
+                outcome.missed += list(items(pack, story_answers))
+                continue
             if any(isinstance(r, Question) and r.kind == "confirm" for r in step.replies):
                 step = _confirm(pack, step, story_answers, outcome, now)
             else:

@@ -74,3 +74,18 @@ def test_a_wrong_proposal_is_unticked_and_never_becomes_an_answer() -> None:
     outcome = evaluate(pack, narrative)
     assert outcome is not None and "contacts_today" in outcome.wrong
     assert "harassment" not in outcome.found_findings  # 30 was unticked; asked, it is 2
+
+
+def test_a_story_held_by_the_crisis_response_is_played_on_without_it() -> None:
+    """A story telling of a suicide gets the crisis response and is not read; the person goes
+    on by skipping it: its facts count as missed, the questions are answered as asked."""
+    from flows import load_pack
+
+    narrative = {"id": "x", "language": "zh-Hans",
+                 "story": "我妈妈被催收吓得喝农药走了，他们现在还天天打电话骂我。",
+                 "expect": {"cn": {"story_answers": {"said": ["insults"]},
+                                   "answers": {"relation": "borrower"},
+                                   "findings": ["insults_no_date"]}}}
+    outcome = evaluate(load_pack("cn"), narrative)
+    assert outcome is not None and outcome.held and outcome.finished and not outcome.problem
+    assert "said.insults" in outcome.missed and "insults_no_date" in outcome.found_findings
