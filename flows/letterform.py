@@ -20,6 +20,42 @@ from flows.schema import Letter
 from flows.yamlsource import SourceMap
 
 
+def check_channel(letter_id: str, letter: Letter, data: Any, places: SourceMap
+                  ) -> list[PackIssue]:
+    """An addressee ``channel:`` must name the pack's channels: each ``{fact}`` a question's
+    choice fact, and a channel for every option (else that user's letter has no addressee)."""
+    if letter.addressee is None or not letter.addressee.channel:
+        return []
+    import re
+
+    from flows.pack import fact_name
+
+    where = places.find(("letters", letter_id, "addressee", "channel"))
+    pattern = letter.addressee.channel
+    names = re.findall(r"{(\w+)}", pattern)
+    if not names:
+        if pattern not in data.channels:
+            return [PackIssue(*where, f"letter '{letter_id}' names channel '{pattern}', which "
+                              "is not defined under channels:", "error", "reference")]
+        return []
+    if len(names) > 1:
+        return [PackIssue(*where, f"letter '{letter_id}': a channel pattern may fill one fact, "
+                          f"not {len(names)}", "error", "reference")]
+    options = {o.id for node_id, node in data.nodes.items()
+               if fact_name(node_id, node) == names[0] for o in node.options or []}
+    if not options:
+        return [PackIssue(*where, f"letter '{letter_id}': '{{{names[0]}}}' in its channel is "
+                          "not a choice fact of this pack", "error", "reference")]
+    missing = sorted(o for o in options if pattern.replace(f"{{{names[0]}}}", o)
+                     not in data.channels and o not in ("other", "unknown"))
+    if missing:
+        return [PackIssue(*where, f"letter '{letter_id}': no channel "
+                          f"'{pattern}' for {', '.join(missing[:5])}"
+                          + (" …" if len(missing) > 5 else "") + "; those users' letter "
+                          "would ask the addressee's name", "warning", "reference")]
+    return []
+
+
 def check_layout(letter_id: str, letter: Letter, places: SourceMap) -> list[PackIssue]:
     """Warnings for a letter that would print the chat's menu label or no addressee."""
     here = ("letters", letter_id)

@@ -26,7 +26,7 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from flows.issues import PackIssue
-from flows.letterform import check_form, check_layout
+from flows.letterform import check_channel, check_form, check_layout
 from flows.pack import BUILTIN_FACTS, Pack, fact_name
 from flows.schema import Letter, PackData
 from flows.suggest import did_you_mean
@@ -254,6 +254,7 @@ def check_letter_templates(data: PackData, places: SourceMap, root: Path) -> lis
             continue
         issues += _check_template(env, root, letter.template, letter, facts, set())
         issues += check_layout(letter_id, letter, places)
+        issues += check_channel(letter_id, letter, data, places)
         issues += check_form(letter_id, letter, env, root, places, CONTEXT_KEYS, DICT_KEYS,
                              facts)
     return issues

@@ -257,3 +257,46 @@ def test_a_third_party_letter_never_calls_her_the_borrower() -> None:
     third = {**WANG, "relation": "relative", "spouse": "no"}
     _, whole, _ = render(shipped("cn"), "third_party_stop", third, WANG_MOMENTS, CN_PROFILE)
     assert "借款人" in whole and "我是贵司借款人" not in whole and "不是这笔借款的借款人" in whole
+
+
+def test_the_diary_counts_and_her_own_count_together() -> None:
+    """With a diary the record's contacts and counts are the diary's — but never fewer than
+    she counted in her report (40 in a week), and a day's count stays in a structured cell."""
+    from bot.diary.letters import apply_record
+    from storage import DiaryEntryRow
+
+    pack = shipped("cn")
+    context = build_context(pack, "regulator_complaint", incidents=incidents(
+        pack, WANG, WANG_MOMENTS), profile=CN_PROFILE, today=TODAY, facts=WANG)
+    entries = [DiaryEntryRow(source="quick", pack_id="cn", occurred_at=at, occurred_day=at[:10],
+                             contacts=n, caller_name="某某信息咨询公司（催收）", note="骂我",
+                             id=i, user_id=1, created_at="")
+               for i, (at, n) in enumerate([("2026-11-25T23:30:00+08:00", 25),
+                                            ("2026-11-27T09:00:00+08:00", 3)], start=1)]
+    merged = apply_record(context, pack, entries)
+    counts = merged["counts"]
+    assert counts["total"] == 28 and counts["busiest_day"] == 25
+    assert not counts["busiest_day_at_least"]  # the diary's 25 beats her "at least 20"
+    assert counts["busiest_7_days"] == 40  # her own 40 beats the diary's 28
+    whole = letter_text(pack, "regulator_complaint", {**merged, "annex_words": False},
+                        TEMPLATES)
+    assert "单日最多：25次" in whole and "任意连续7天内最多：40次" in whole
+    assert "（25次）" in whole and "骂我" not in whole  # the count stays, her words do not
+    assert "（催收）" not in whole
+
+
+def test_the_validator_checks_an_addressee_channel_pattern() -> None:
+    from flows.letterform import check_channel
+    from flows.yamlsource import SourceMap
+
+    data = shipped("us").data
+    letter = data.letters["ag_complaint"]
+    assert check_channel("ag_complaint", letter, data, SourceMap()) == []
+    wrong = letter.model_copy(update={"addressee": letter.addressee.model_copy(  # type: ignore[union-attr]
+        update={"channel": "agency_{state}"})})
+    [issue] = check_channel("ag_complaint", wrong, data, SourceMap())
+    assert "no channel 'agency_{state}' for" in issue.message and "ca" in issue.message
+    typo = wrong.model_copy(update={"addressee": letter.addressee.model_copy(  # type: ignore[union-attr]
+        update={"channel": "office_{stat}"})})
+    [issue] = check_channel("ag_complaint", typo, data, SourceMap())
+    assert "not a choice fact" in issue.message and issue.level == "error"
