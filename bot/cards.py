@@ -109,7 +109,8 @@ def law_sentence(result: Result, language: str, escape: Escape = _plain) -> str:
     more = len(result.findings) - 1
     text = t(language, key, title=top.title, law=law)
     if more:
-        text += " " + t(language, "card_more", n=str(more))
+        text += ("" if language.startswith("zh") else " ") + t(language, "card_more",
+                                                               n=str(more))
     return escape(text)
 
 
