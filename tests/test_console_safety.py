@@ -35,8 +35,8 @@ def test_before_a_region_and_in_the_interview_a_crisis_holds(tmp_path: Path) -> 
     # before a region: answered in the language written, with that language's likely lines
     assert "谢谢您告诉我" in before and "12356" in before and "findahelpline.com" in before
     held, rest = interview.split("Thank you for telling me", 1)
-    assert held.count("Who did the caller say they were?") == 1 and "12356" in rest.split("/safe =")[0]
-    talk, after_safe = rest.split("You can call now", 1)[1].split("Who did the caller say they were?", 1)
+    assert held.count("How are you connected to this debt?") == 1 and "12356" in rest.split("/safe =")[0]
+    talk, after_safe = rest.split("You can call now", 1)[1].split("How are you connected to this debt?", 1)
     assert "010-82951332" in talk  # "talk to someone now": the secondary lines too
     assert "call 110 now" in after_safe and "Your place is kept" in after_safe
     assert "safety_crisis kind=intent where=no_region" in log
