@@ -22,7 +22,7 @@ async def test_polling_mode_answers_health_and_readiness(
     port = free_port()
     bot = make_bot(CALLSHIELD_HEALTH_PORT=str(port))
     await wait_ready(port)
-    await Chat(server, 7301).say("/start", "not legal advice", timeout=30)
+    await Chat(server, 7301).say("/start", "Choose your language", timeout=30)  # the first screen
     async with aiohttp.ClientSession() as http:
         for _ in range(100):  # counted once committed, a moment after the reply went out
             async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
