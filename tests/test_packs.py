@@ -8,6 +8,7 @@ not, and keep to the research's rules on sources (no cn_law.md §10 claim, no un
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import re
 import zoneinfo
@@ -40,7 +41,12 @@ FORBIDDEN = (
 )
 
 
+@functools.cache
 def _pack(pack_id: str) -> Pack:
+    """Loaded once per run: loading validates the whole pack and renders every letter
+    (seconds each), the engine never changes a pack, and the 300 conversation cases would
+    otherwise load it 300 times. test_pack_validates_without_errors_or_warnings inspects the
+    folder afresh."""
     return load_pack(pack_id)
 
 
